@@ -296,6 +296,98 @@ files["cluster-resources/daemonsets-errors.json"] = json.dumps(
 files["cluster-resources/pods/logs/shop/frontend-7d9c6b5f4-x7k2p/frontend.log"] = \
     b"2026-11-20T09:10:00Z GET /healthz 200\n"
 
+def yaml_scalar(v):
+    if v is None:
+        return "null"
+    if v is True or v is False:
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    return json.dumps(v)  # a double-quoted JSON string is a valid YAML scalar
+
+
+def yaml_key(k):
+    import re
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_./-]*", k) and k.lower() not in ("y", "n", "yes", "no", "on", "off", "true", "false", "null"):
+        return k
+    return json.dumps(k)
+
+
+def yaml_lines(v, ind):
+    pad = "  " * ind
+    if isinstance(v, dict):
+        if not v:
+            return [pad + "{}"]
+        out = []
+        for k, x in v.items():
+            if isinstance(x, (dict, list)) and x:
+                out.append(pad + yaml_key(k) + ":")
+                out += yaml_lines(x, ind + 1)
+            else:
+                out.append(pad + yaml_key(k) + ": " + (yaml_scalar(x) if not isinstance(x, (dict, list)) else ("{}" if isinstance(x, dict) else "[]")))
+        return out
+    if isinstance(v, list):
+        out = []
+        for x in v:
+            sub = yaml_lines(x, ind + 1)
+            out.append(pad + "- " + sub[0].lstrip())
+            out += sub[1:]
+        return out
+    return [pad + yaml_scalar(v)]
+
+
+def write_forms(d):
+    """The same cluster (without the collector error) as a v1 List, as
+    multi-document YAML, as a troubleshoot tarball and as a directory."""
+    import os
+    allobjs = namespaces + nodes + [o for (res, ns) in sorted(objs) for o in objs[(res, ns)]]
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "cluster.json"), "w") as f:
+        json.dump({"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""}, "items": allobjs}, f, indent=1)
+    with open(os.path.join(d, "cluster.yaml"), "w") as f:
+        for o in allobjs:
+            f.write("---\n" + "\n".join(yaml_lines(o, 0)) + "\n")
+    clean = {p: v for p, v in files.items() if "errors" not in p}
+    for res, (kind, api) in KIND.items():
+        for n in NS:
+            clean["cluster-resources/%s/%s.json" % (res, n)] = json.dumps(
+                lst(kind, api, objs.get((res, n), [])), indent=2).encode()
+    for p, v in clean.items():
+        fp = os.path.join(d, "bundle", p)
+        os.makedirs(os.path.dirname(fp), exist_ok=True)
+        with open(fp, "wb") as f:
+            f.write(v)
+    return clean
+
+
+def write_tar(out, files):
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
+        with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for d in sorted({ROOT + "/" + "/".join(p.split("/")[:i]) for p in files for i in range(1, p.count("/") + 1)} | {ROOT}):
+                ti = tarfile.TarInfo(d)
+                ti.type = tarfile.DIRTYPE
+                ti.mode = 0o755
+                ti.mtime = 1763629443
+                tar.addfile(ti)
+            for p in sorted(files):
+                data = files[p]
+                ti = tarfile.TarInfo(ROOT + "/" + p)
+                ti.size = len(data)
+                ti.mode = 0o644
+                ti.mtime = 1763629443
+                tar.addfile(ti, io.BytesIO(data))
+    with open(out, "wb") as f:
+        f.write(buf.getvalue())
+    print("wrote %s (%d bytes)" % (out, len(buf.getvalue())), file=sys.stderr)
+
+
+if len(sys.argv) > 2 and sys.argv[1] == "--forms":
+    clean = write_forms(sys.argv[2])
+    write_tar(sys.argv[2] + "/bundle.tar.gz", clean)
+    sys.exit(0)
+write_tar(sys.argv[1] if len(sys.argv) > 1 else "demo/demo-cluster.tar.gz", files)
+sys.exit(0)
 buf = io.BytesIO()
 with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
     with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:

@@ -41,12 +41,17 @@ const struct np_control_def *np_control_find(const char *id); /* case-insensitiv
 int np_audit_run(struct np_report *r, const struct np_model *m,
 		 const struct np_audit_options *opt, struct np_error *err);
 
+struct np_audit_priv;
+
 /* Context handed to each control. */
 struct np_audit_ctx {
 	const struct np_model *m;
 	const struct np_audit_options *opt;
 	const struct np_coverage *cov;
 	struct np_report *r;
+	/* Addition (analyzer): np_audit_run's per-namespace readability cache;
+	 * NULL (e.g. a test building a context) means compute on demand. */
+	const struct np_audit_priv *priv;
 };
 
 /* One function per control (analyzer/control_*.c). Each fills res. */

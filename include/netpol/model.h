@@ -17,6 +17,9 @@ struct np_loc {
 	const char *member; /* path inside an archive, else NULL */
 	int line, column;   /* of metadata.name (or the most specific node) */
 	int object_line;    /* where the object starts */
+	/* Added by the decoder for np_model_finish (DESIGN §3.1 Duplicates): */
+	bool generated_name; /* only metadata.generateName was written: never merged */
+	uint64_t digest;     /* hash of the object as read (0 = unknown): identical copies drop silently */
 };
 
 struct np_labels {
@@ -172,6 +175,14 @@ struct np_cniconf {
 	const char *configmap_ns;  /* NULL for files */
 	const char *configmap_name;
 	const char *configmap_key;
+	/* Not a CNI config file but CNI evidence from an object: "CNIInfo" (Kubescape
+	 * host data; types = data.CNINames lower-cased) or "Network" (OpenShift
+	 * operator.openshift.io / config.openshift.io; types[0] = the network type as
+	 * written, types[1] = "mode:<openshiftSDNConfig.mode>" when given). NULL for
+	 * conflists and ConfigMap keys. */
+	const char *object_kind;
+	bool repaired;             /* JSON became valid only after unquoted __PLACEHOLDER__
+				    * tokens were replaced (calico's __CNI_MTU__); kics: invalid */
 	struct np_loc loc;
 };
 
@@ -207,6 +218,7 @@ struct np_rule {
 	bool ports_present;  /* ports with >= 1 entry (absent or [] = all ports) */
 	size_t n_ports;
 	struct np_port *ports;
+	bool invalid;        /* NP-208 problem inside the rule: it allows nothing (fail closed) */
 	int line, column;
 };
 
@@ -273,6 +285,7 @@ struct np_xpolicy {
 	unsigned denies_all;         /* ANP/BANP/CNP: a Deny rule matching all peers, per direction */
 	long long priority;          /* ANP/CNP priority; -1 if none */
 	const char *tier;            /* CNP: "Admin" / "Baseline" */
+	int spec_index;              /* Cilium `specs[i]`: one record per spec (same name); else 0 */
 	struct np_loc loc;
 };
 
@@ -350,6 +363,7 @@ struct np_model {
 	NP_VEC(struct np_avail) avail;
 	NP_VEC(struct np_diag) warnings;
 	NP_VEC(struct np_diag) errors;
+	NP_VEC(struct np_diag) notes;         /* verbose notes (-v): duplicates replaced, ... */
 	NP_VEC(struct np_input) inputs;
 	NP_VEC(const char *) crd_names;       /* plural.group of CRDs seen */
 	size_t n_objects;         /* recognised objects read (0 => exit 2 "no recognised object") */
@@ -383,7 +397,6 @@ struct np_netpol *np_model_push_netpol(struct np_model *m);
 struct np_xpolicy *np_model_push_xpolicy(struct np_model *m);
 struct np_tf_resource *np_model_push_tf_resource(struct np_model *m);
 struct np_input *np_model_push_input(struct np_model *m);
-
 /* Records availability; "read" by any input wins over the others (DESIGN §3.1). */
 int np_model_set_avail(struct np_model *m, enum np_resource res, const char *ns,
 		       enum np_avail_state st, const char *reason, const char *message,
@@ -398,6 +411,9 @@ int np_model_warn(struct np_model *m, const char *resource, const char *ns, cons
 		  const char *source, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int np_model_errorf(struct np_model *m, const char *resource, const char *ns, const char *reason,
 		    const char *source, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A verbose note (printed with -v only), e.g. a duplicate object replaced. */
+int np_model_note(struct np_model *m, const char *resource, const char *ns, const char *reason,
+		  const char *source, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* After all inputs are read: drops duplicate objects (later wins, unless kics),
  * synthesises namespaces, sorts labels, resolves top owners and adds template

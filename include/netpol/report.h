@@ -96,6 +96,11 @@ struct np_report {
 	size_t suppressed, baseline;
 	/* per kind counts of non-NetworkPolicy policies */
 	struct { const char **kinds; size_t *counts; size_t n; } policies_by_kind;
+	/* warnings[] entries the audit adds (expired exceptions, input notes such as
+	 * "kubectl get all omits NetworkPolicies"); cmd/ prints them with model->warnings. */
+	struct { struct np_diag *v; size_t n, cap; } warnings;
+	/* Verbose notes (-v): unused exceptions, controls not implemented yet. */
+	struct { const char **v; size_t n, cap; } notes;
 };
 
 void np_report_init(struct np_report *r);
@@ -104,8 +109,23 @@ void np_report_release(struct np_report *r);
 const char *np_report_strf(struct np_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 struct np_control_result *np_report_add_control(struct np_report *r, const struct np_control_def *def);
+/* The new finding is zeroed except level = NP_ST_FAIL and pods = -1. The pointer
+ * is valid until the next finding is added to the same control. */
 struct np_finding *np_result_add_finding(struct np_report *r, struct np_control_result *c);
-/* Sorts findings by (namespace, kind, name) and fills fingerprints that are NULL. */
+/* Appends to skippedControls / summary.excludedNamespaces (s borrowed: static,
+ * interned or from np_report_strf). 0 or NP_ENOMEM. */
+int np_report_add_skipped(struct np_report *r, const char *id);
+int np_report_add_excluded_namespace(struct np_report *r, const char *ns);
+/* Adds a report-level warnings[] entry / a verbose note (message copied). */
+int np_report_warn(struct np_report *r, const char *resource, const char *ns, const char *reason,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int np_report_note(struct np_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* policiesByKind: counts one more policy of kind (borrowed), kept sorted by kind. */
+int np_report_count_kind(struct np_report *r, const char *kind);
+/* Sorts controls by id and findings by (namespace, kind, name) (stable), and fills
+ * fingerprints that are NULL: <id>/<apiGroup>/<kind>/<namespace>/<name>, plus
+ * /<directions> ("Ingress", "Egress", "Ingress,Egress") when directions is set. */
 void np_report_finalize(struct np_report *r);
 
 #endif
