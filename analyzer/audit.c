@@ -3,6 +3,7 @@
  * exceptions and baseline (§10), and the summary counts (§6.2). */
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,67 +157,204 @@ static bool ns_readable_direct(const struct np_model *m, const char *ns, unsigne
 	return true;
 }
 
-/* Readability of each in-scope namespace for the two masks controls use,
- * computed once: availability lookups are linear in the records. */
-struct ns_read {
+/* Per-namespace facts the controls ask for again and again, computed once by
+ * np_audit_run (availability lookups and pod scans are linear). */
+struct ns_info {
 	const char *ns;
-	bool policies, pods; /* RES_NS_POLICIES / RES_POD_CONTROLS readable */
+	bool policies, pods;  /* RES_NS_POLICIES / RES_POD_CONTROLS readable */
+	size_t n_pods;        /* counted, non-template pods */
+	size_t first_pod;     /* lowest-index isolatable pod (templates incl.), or SIZE_MAX */
+};
+
+struct dns_target {
+	const char *ns;
+	const char *key, *value;
+	int udp, tcp;
+};
+
+struct wl_ref {
+	const char *kind, *ns, *name;
+	size_t idx;
 };
 
 struct np_audit_priv {
-	struct ns_read *v;
+	struct ns_info *v;
 	size_t n;
+	struct wl_ref *wl;    /* workloads sorted by (kind, namespace, name, index) */
+	size_t n_wl;
+	const struct np_model *m;
+	bool have_dns;
+	struct dns_target dns;
 };
 
-static int ns_read_cmp(const void *a, const void *b)
+static int ns_info_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct ns_read *)a)->ns, ((const struct ns_read *)b)->ns);
+	return strcmp(((const struct ns_info *)a)->ns, ((const struct ns_info *)b)->ns);
 }
+
+static struct ns_info *ns_info_find(const struct np_audit_priv *pv, const char *ns)
+{
+	size_t lo = 0, hi;
+
+	if (!pv || !ns)
+		return NULL;
+	hi = pv->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(pv->v[mid].ns, ns);
+
+		if (c == 0)
+			return &pv->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int wl_cmp3(const struct wl_ref *w, const char *kind, const char *ns, const char *name)
+{
+	int c = strcmp0(w->kind, kind);
+
+	if (c)
+		return c;
+	c = strcmp0(w->ns, ns);
+	if (c)
+		return c;
+	return strcmp0(w->name, name);
+}
+
+static int wl_cmp(const void *a, const void *b)
+{
+	const struct wl_ref *x = a, *y = b;
+	int c = wl_cmp3(x, y->kind, y->ns, y->name);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Namespaces named by an availability record that is not "read": only they,
+ * or all of them when a whole-resource record is not "read", need the
+ * (linear) effective lookup. */
+static bool ns_suspect(const struct np_model *m, const char *ns, unsigned long long needs)
+{
+	size_t i;
+
+	for (i = 0; i < m->avail.n; i++) {
+		const struct np_avail *a = &m->avail.v[i];
+
+		if (a->state == NP_AVAIL_READ || !(needs & RES_BIT(a->res)))
+			continue;
+		if (!a->namespace || strcmp(a->namespace, ns) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void dns_target(const struct np_model *m, struct dns_target *t);
 
 static int priv_build(struct np_audit_priv *pv, const struct np_model *m, const struct np_scope *sc)
 {
 	size_t i;
+	bool any_missing = false;
 
 	memset(pv, 0, sizeof(*pv));
-	if (m->namespaces.n == 0)
-		return 0;
-	pv->v = calloc(m->namespaces.n, sizeof(*pv->v));
-	if (!pv->v)
-		return NP_ENOMEM;
+	pv->m = m;
+	for (i = 0; i < m->avail.n && !any_missing; i++)
+		any_missing = m->avail.v[i].state != NP_AVAIL_READ;
+	if (m->namespaces.n) {
+		pv->v = calloc(m->namespaces.n, sizeof(*pv->v));
+		if (!pv->v)
+			return NP_ENOMEM;
+	}
 	for (i = 0; i < m->namespaces.n; i++) {
 		const char *ns = m->namespaces.v[i].name;
+		struct ns_info *e;
 
 		if (!ns || np_scope_excludes(sc, ns))
 			continue;
-		pv->v[pv->n].ns = ns;
-		pv->v[pv->n].policies = ns_readable_direct(m, ns, RES_NS_POLICIES);
-		pv->v[pv->n].pods = ns_readable_direct(m, ns, RES_POD_CONTROLS);
-		pv->n++;
+		e = &pv->v[pv->n++];
+		e->ns = ns;
+		e->first_pod = SIZE_MAX;
+		e->policies = e->pods = true;
+		if (any_missing && ns_suspect(m, ns, RES_POD_CONTROLS)) {
+			e->policies = ns_readable_direct(m, ns, RES_NS_POLICIES);
+			e->pods = ns_readable_direct(m, ns, RES_POD_CONTROLS);
+		}
 	}
-	qsort(pv->v, pv->n, sizeof(*pv->v), ns_read_cmp);
+	if (pv->n > 1)
+		qsort(pv->v, pv->n, sizeof(*pv->v), ns_info_cmp);
+	/* Drop duplicate records (np_model_finish merges them; be safe). */
+	for (i = 1; i < pv->n; i++) {
+		if (strcmp(pv->v[i].ns, pv->v[i - 1].ns) == 0) {
+			memmove(&pv->v[i], &pv->v[i + 1], (pv->n - i - 1) * sizeof(*pv->v));
+			pv->n--;
+			i--;
+		}
+	}
+	for (i = 0; i < m->pods.n; i++) {
+		const struct np_pod *p = &m->pods.v[i];
+		struct ns_info *e = ns_info_find(pv, p->namespace);
+
+		if (!e)
+			continue;
+		if (!p->is_template && np_pod_counted(p))
+			e->n_pods++;
+		if (e->first_pod == SIZE_MAX && np_pod_isolatable(p, true))
+			e->first_pod = i;
+	}
+	if (m->workloads.n) {
+		pv->wl = malloc(m->workloads.n * sizeof(*pv->wl));
+		if (!pv->wl)
+			return NP_ENOMEM;
+		for (i = 0; i < m->workloads.n; i++) {
+			pv->wl[i].kind = m->workloads.v[i].kind;
+			pv->wl[i].ns = m->workloads.v[i].namespace;
+			pv->wl[i].name = m->workloads.v[i].name;
+			pv->wl[i].idx = i;
+		}
+		pv->n_wl = m->workloads.n;
+		if (pv->n_wl > 1)
+			qsort(pv->wl, pv->n_wl, sizeof(*pv->wl), wl_cmp);
+	}
+	dns_target(m, &pv->dns);
+	pv->have_dns = true;
 	return 0;
+}
+
+static void priv_release(struct np_audit_priv *pv)
+{
+	free(pv->v);
+	free(pv->wl);
+	memset(pv, 0, sizeof(*pv));
 }
 
 bool audit_ns_readable(const struct np_audit_ctx *ctx, const char *ns, unsigned long long needs)
 {
-	const struct np_audit_priv *pv = ctx->priv;
+	const struct ns_info *e;
 
-	if (pv && ns && (needs == RES_NS_POLICIES || needs == RES_POD_CONTROLS)) {
-		size_t lo = 0, hi = pv->n;
-
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			int c = strcmp(pv->v[mid].ns, ns);
-
-			if (c == 0)
-				return needs == RES_NS_POLICIES ? pv->v[mid].policies : pv->v[mid].pods;
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+	if (needs == RES_NS_POLICIES || needs == RES_POD_CONTROLS) {
+		e = ns_info_find(ctx->priv, ns);
+		if (e)
+			return needs == RES_NS_POLICIES ? e->policies : e->pods;
 	}
 	return ns_readable_direct(ctx->m, ns, needs);
+}
+
+size_t audit_ns_first_pod(const struct np_audit_ctx *ctx, const char *ns)
+{
+	const struct ns_info *e = ns_info_find(ctx->priv, ns);
+	size_t i;
+
+	if (e)
+		return e->first_pod;
+	for (i = 0; i < ctx->m->pods.n; i++)
+		if (strcmp0(ctx->m->pods.v[i].namespace, ns) == 0 &&
+		    np_pod_isolatable(&ctx->m->pods.v[i], true))
+			return i;
+	return SIZE_MAX;
 }
 
 struct np_finding *audit_add_finding(struct np_audit_ctx *ctx, struct np_control_result *res,
@@ -253,8 +391,11 @@ const char *audit_dirs_words(unsigned dirs, bool or_word)
 
 size_t audit_ns_pods(const struct np_audit_ctx *ctx, const char *ns)
 {
+	const struct ns_info *e = ns_info_find(ctx->priv, ns);
 	size_t i, n = 0;
 
+	if (e)
+		return e->n_pods;
 	for (i = 0; i < ctx->m->pods.n; i++) {
 		const struct np_pod *p = &ctx->m->pods.v[i];
 
@@ -271,13 +412,30 @@ const char *audit_netpol_group(const struct np_netpol *p)
 	return "networking.k8s.io";
 }
 
-const struct np_workload *audit_find_workload(const struct np_model *m, const char *kind,
+const struct np_workload *audit_find_workload(const struct np_audit_ctx *ctx, const char *kind,
 					      const char *ns, const char *name)
 {
+	const struct np_model *m = ctx->m;
+	const struct np_audit_priv *pv = ctx->priv;
 	size_t i;
 
 	if (!kind || !name)
 		return NULL;
+	if (pv && pv->wl) {
+		size_t lo = 0, hi = pv->n_wl;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (wl_cmp3(&pv->wl[mid], kind, ns, name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < pv->n_wl && wl_cmp3(&pv->wl[lo], kind, ns, name) == 0)
+			return &m->workloads.v[pv->wl[lo].idx];
+		return NULL;
+	}
 	for (i = 0; i < m->workloads.n; i++) {
 		const struct np_workload *w = &m->workloads.v[i];
 
@@ -325,12 +483,6 @@ bool audit_rule_dns_only(const struct np_rule *r)
 }
 
 /* ---- default-deny manifests (DESIGN §5.5) ---- */
-
-struct dns_target {
-	const char *ns;
-	const char *key, *value;
-	int udp, tcp;
-};
 
 /* The cluster DNS the manifest allows: OpenShift's when its namespace is in the
  * input, else kube-dns; ports from the DNS pods' dns/dns-tcp container ports. */
@@ -474,7 +626,10 @@ const char *audit_default_deny(struct np_audit_ctx *ctx, const char *ns, unsigne
 	int ports[32];
 	size_t np = 0, i;
 
-	dns_target(ctx->m, &d);
+	if (ctx->priv && ctx->priv->have_dns)
+		d = ctx->priv->dns;
+	else
+		dns_target(ctx->m, &d);
 	if (sys) {
 		tx_add(&t, "# REVIEW before applying: %s is a system namespace. A plain default-deny\n"
 			   "# would break cluster DNS, admission webhooks and control-plane traffic, so\n"
@@ -627,6 +782,13 @@ static void check_missing(struct np_audit_ctx *ctx, unsigned long long needs, st
 	unsigned r;
 
 	memset(mi, 0, sizeof(*mi));
+	/* Nothing recorded as missing for these resources: the common case, and
+	 * the per-namespace lookups below are linear in the records. */
+	for (i = 0; i < m->avail.n; i++)
+		if (m->avail.v[i].state != NP_AVAIL_READ && (needs & RES_BIT(m->avail.v[i].res)))
+			break;
+	if (i == m->avail.n)
+		return;
 	for (r = 0; r < NP_RES__COUNT; r++) {
 		enum np_resource res = (enum np_resource)r;
 		const char *reason = NULL, *msg = NULL;
@@ -877,7 +1039,10 @@ static int fill_summary(struct np_audit_ctx *ctx)
 
 		if (x->ignored || (x->namespace && np_scope_excludes(sc, x->namespace)))
 			continue;
-		rc = np_report_count_kind(r, x->kind ? x->kind : "?");
+		/* Calico's kind is also "NetworkPolicy": qualify it so the two never merge. */
+		rc = np_report_count_kind(r, x->xkind == NP_XP_CALICO_NP ?
+					     "NetworkPolicy.projectcalico.org" :
+					     x->kind ? x->kind : "?");
 		if (rc < 0)
 			return rc;
 	}
@@ -885,7 +1050,8 @@ static int fill_summary(struct np_audit_ctx *ctx)
 	for (i = 0; i < m->avail.n && r->complete; i++) {
 		const struct np_avail *a = &m->avail.v[i];
 
-		if (np_model_avail(m, a->res, a->namespace, NULL, NULL) != NP_AVAIL_READ)
+		if (a->state != NP_AVAIL_READ &&
+		    np_model_avail(m, a->res, a->namespace, NULL, NULL) != NP_AVAIL_READ)
 			r->complete = false;
 	}
 	return 0;
@@ -1071,7 +1237,7 @@ oom:
 	rc = np_error_set(err, NP_ENOMEM, "out of memory");
 out:
 	free(expired);
-	free(priv.v);
+	priv_release(&priv);
 	np_coverage_release(&cov);
 	return rc;
 }

@@ -38,8 +38,10 @@ size_t audit_ns_pods(const struct np_audit_ctx *ctx, const char *ns);
 /* API group of a NetworkPolicy from its apiVersion. */
 const char *audit_netpol_group(const struct np_netpol *p);
 /* The workload record (kind, ns, name), or NULL. */
-const struct np_workload *audit_find_workload(const struct np_model *m, const char *kind,
+const struct np_workload *audit_find_workload(const struct np_audit_ctx *ctx, const char *kind,
 					      const char *ns, const char *name);
+/* The lowest-index isolatable pod of ns (templates, idle ones too), or SIZE_MAX. */
+size_t audit_ns_first_pod(const struct np_audit_ctx *ctx, const char *ns);
 
 /* A ready NetworkPolicy manifest denying `dirs` in ns, with DNS egress to the
  * cluster DNS whenever egress is denied; for system namespaces (DESIGN §5.5)

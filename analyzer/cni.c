@@ -471,10 +471,10 @@ static struct cni_eng *eng_get(struct cni_result *res, const char *name)
 
 	if (e)
 		return e;
-	if (res->n_eng == res->cap_eng) {
-		res->err = NP_ENOMEM;
+	/* Full only on absurd inputs (hundreds of distinct plugin types): the
+	 * extra names are dropped rather than failing the run. */
+	if (res->n_eng == res->cap_eng)
 		return NULL;
-	}
 	e = &res->eng[res->n_eng++];
 	memset(e, 0, sizeof(*e));
 	e->name = name;
@@ -598,6 +598,8 @@ static const char *const plat_names[P__COUNT] = {
 
 struct plat_seen {
 	bool hit[P__COUNT];
+	bool hit_cluster[P__COUNT]; /* by evidence other than Terraform resources */
+	bool in_tf;                 /* plat_hit() calls come from Terraform resources */
 	struct cni_strv ev[P__COUNT];
 	struct cni_obj obj[P__COUNT];
 };
@@ -605,6 +607,8 @@ struct plat_seen {
 static void plat_hit(struct cni_result *res, struct plat_seen *ps, enum plat p, const char *ev,
 		     const char *kind, const char *group, const char *name, const struct np_loc *loc)
 {
+	if (!ps->in_tf)
+		ps->hit_cluster[p] = true;
 	if (!ps->hit[p]) {
 		ps->hit[p] = true;
 		ps->obj[p].set = true;
@@ -666,7 +670,6 @@ static void detect_platform(struct cni_result *res)
 	const struct np_model *m = res->m;
 	struct plat_seen ps;
 	const char *key;
-	size_t nprov = 0;
 
 	memset(&ps, 0, sizeof(ps));
 	for (size_t i = 0; i < m->nodes.n; i++) {
@@ -678,7 +681,6 @@ static void detect_platform(struct cni_result *res)
 			if (sep && sep > n->provider_id && !res->provider) {
 				res->provider = rstrf(res, "%.*s", (int)(sep - n->provider_id),
 						      n->provider_id);
-				nprov++;
 			}
 			if (starts_with(n->provider_id, "kind://"))
 				plat_hit(res, &ps, P_KIND, "Node providerID kind://", "Node", "",
@@ -723,7 +725,6 @@ static void detect_platform(struct cni_result *res)
 					 : "Node annotation rke2.io/node-args",
 				 "Node", "", n->name, &n->loc);
 	}
-	(void)nprov;
 	if (m->server) {
 		char host[256];
 		host_of(m->server, host, sizeof(host));
@@ -752,7 +753,8 @@ static void detect_platform(struct cni_result *res)
 			plat_hit(res, &ps, P_AKS,
 				 rstrf(res, "ClusterDescribe %s provider aks", t->name ? t->name : ""),
 				 "ClusterDescribe", "management.azure.com", t->name, &t->loc);
-		else if (streq(t->type, "azurerm_kubernetes_cluster"))
+		ps.in_tf = true;
+		if (streq(t->type, "azurerm_kubernetes_cluster"))
 			plat_hit(res, &ps, P_AKS, rstrf(res, "Terraform %s.%s", t->type, t->name),
 				 t->type, "", t->name, &t->loc);
 		else if (streq(t->type, "aws_eks_cluster"))
@@ -761,6 +763,14 @@ static void detect_platform(struct cni_result *res)
 		else if (streq(t->type, "google_container_cluster"))
 			plat_hit(res, &ps, P_GKE, rstrf(res, "Terraform %s.%s", t->type, t->name),
 				 t->type, "", t->name, &t->loc);
+		ps.in_tf = false;
+	}
+	res->cluster_platform = "unknown";
+	for (int p = 0; p < P__COUNT; p++) {
+		if (ps.hit_cluster[p]) {
+			res->cluster_platform = plat_names[p];
+			break;
+		}
 	}
 	res->platform = "unknown";
 	for (int p = 0; p < P__COUNT; p++) {
@@ -969,7 +979,8 @@ static void judge_aws(struct cni_result *res, struct cni_eng *e, const struct np
 		eng_obj(e, RANK_SWITCH, "ConfigMap", "", cm->namespace, cm->name, &loc);
 	}
 	eng_enf(e, RANK_SWITCH, CNI_ENF_NO,
-		"ConfigMap amazon-vpc-cni enable-network-policy-controller is not \"true\"", FIX_AWS);
+		"ConfigMap amazon-vpc-cni does not set enable-network-policy-controller: \"true\"",
+		FIX_AWS);
 }
 
 static void judge_kindnet(struct cni_result *res, struct cni_eng *e, const struct np_container *c)
@@ -1907,8 +1918,9 @@ static void detect_cluster_describe(struct cni_result *res)
 		if (!e)
 			return;
 		eng_ev(res, e, rstrf(res, "ClusterDescribe %s networkPlugin %s networkPolicy %s",
-				     t->name ? t->name : "", plugin ? plugin : "(unset)",
-				     policy ? policy : "(unset)"));
+				     t->name ? t->name : "",
+				     plugin ? plugin : la && la->is_null ? "null" : "(unset)",
+				     policy ? policy : pa && pa->is_null ? "null" : "(unset)"));
 		eng_obj(e, RANK_CNIINFO, "ClusterDescribe", "management.azure.com", NULL, t->name,
 			&t->loc);
 		if (e->src != CNI_SRC_CONFIG)

@@ -59,6 +59,8 @@ struct cni_result {
 	int err;                  /* NP_ENOMEM once an allocation failed */
 	const char *provider;     /* providerID scheme, or NULL */
 	const char *platform;     /* "eks", ..., "unknown" */
+	const char *cluster_platform; /* the same from cluster evidence only (not Terraform
+				       * resources): the in-cluster rules of NP-104..106 */
 	struct cni_strv platform_evidence;
 	struct cni_obj platform_obj;
 	bool cluster_state;       /* Nodes are in the input: per-node rules apply */

@@ -1,5 +1,6 @@
 /* Namespace controls: NP-102 (every namespace has a policy) and NP-201 (every
  * namespace has a default-deny per direction), DESIGN §5.3. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "netpol/audit.h"
@@ -11,14 +12,71 @@ static int strcmp0(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "");
 }
 
-/* A namespaced policy object of ns that counts for NP-102. */
-static bool ns_has_namespaced_policy(const struct np_model *m, const char *ns)
+/* NetworkPolicies grouped by namespace: (namespace, index) sorted, so each
+ * namespace's policies are one binary search away. */
+struct np_by_ns {
+	const char *ns;
+	size_t idx;
+};
+
+static int by_ns_cmp(const void *a, const void *b)
+{
+	const struct np_by_ns *x = a, *y = b;
+	int c = strcmp0(x->ns, y->ns);
+
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int index_netpols(const struct np_model *m, struct np_by_ns **out)
 {
 	size_t i;
 
-	for (i = 0; i < m->netpols.n; i++)
-		if (strcmp0(m->netpols.v[i].namespace, ns) == 0)
-			return true;
+	*out = NULL;
+	if (!m->netpols.n)
+		return 0;
+	*out = malloc(m->netpols.n * sizeof(**out));
+	if (!*out)
+		return NP_ENOMEM;
+	for (i = 0; i < m->netpols.n; i++) {
+		(*out)[i].ns = m->netpols.v[i].namespace;
+		(*out)[i].idx = i;
+	}
+	if (m->netpols.n > 1)
+		qsort(*out, m->netpols.n, sizeof(**out), by_ns_cmp);
+	return 0;
+}
+
+/* First position of ns in the index, and how many policies it has. */
+static size_t netpols_of(const struct np_by_ns *v, size_t n, const char *ns, size_t *count)
+{
+	size_t lo = 0, hi = n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp0(v[mid].ns, ns) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && strcmp0(v[lo].ns, ns) == 0)
+		lo++;
+	*count = lo - first;
+	return first;
+}
+
+/* A namespaced policy object of ns that counts for NP-102. */
+static bool ns_has_namespaced_policy(const struct np_model *m, const struct np_by_ns *idx,
+				     const char *ns)
+{
+	size_t i, n;
+
+	netpols_of(idx, m->netpols.n, ns, &n);
+	if (n)
+		return true;
 	for (i = 0; i < m->xpolicies.n; i++) {
 		const struct np_xpolicy *x = &m->xpolicies.v[i];
 
@@ -79,7 +137,11 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 	const struct np_model *m = ctx->m;
 	long long evaluated = 0, passing = 0;
 	size_t i, failing = 0, warned = 0, cluster_covered = 0;
+	struct np_by_ns *idx;
+	int rc = 0;
 
+	if (index_netpols(m, &idx) < 0)
+		return NP_ENOMEM;
 	for (i = 0; i < m->namespaces.n; i++) {
 		const struct np_namespace *ns = &m->namespaces.v[i];
 		struct cluster_cover cc;
@@ -90,7 +152,7 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 		    !audit_ns_readable(ctx, ns->name, RES_NS_POLICIES))
 			continue;
 		evaluated++;
-		if (ns_has_namespaced_policy(m, ns->name)) {
+		if (ns_has_namespaced_policy(m, idx, ns->name)) {
 			passing++;
 			continue;
 		}
@@ -104,8 +166,10 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 		if (cc.undecided) {
 			f = audit_add_finding(ctx, res, NP_ST_WARN, "Namespace", "", NULL, ns->name,
 					      &ns->loc);
-			if (!f)
-				return NP_ENOMEM;
+			if (!f) {
+				rc = NP_ENOMEM;
+				goto out;
+			}
 			f->message = np_report_strf(ctx->r,
 				"namespace %s has no NetworkPolicy of its own; cluster-wide %s %s may "
 				"cover it, but the namespace is not in the input (its labels are unknown)%s",
@@ -115,8 +179,10 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 			continue;
 		}
 		f = audit_add_finding(ctx, res, NP_ST_FAIL, "Namespace", "", NULL, ns->name, &ns->loc);
-		if (!f)
-			return NP_ENOMEM;
+		if (!f) {
+			rc = NP_ENOMEM;
+			goto out;
+		}
 		f->message = np_report_strf(ctx->r, "namespace %s has no NetworkPolicy%s", ns->name,
 					    pods_note(pods));
 		f->pods = (long long)pods;
@@ -147,7 +213,9 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 		"allows DNS (each finding carries a ready manifest; `kubectl netpol fix` writes "
 		"them all). Review system namespaces before applying: their manifests keep DNS, "
 		"webhook and API server traffic open.";
-	return 0;
+	out:
+	free(idx);
+	return rc;
 }
 
 /* The directions a NetworkPolicy of the namespace default-denies (DESIGN §5.3 NP-201). */
@@ -177,20 +245,24 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 	long long evaluated = 0, passing = 0;
 	size_t i, j, failing = 0, warned = 0;
 	unsigned all_missing = 0;
+	struct np_by_ns *idx;
+	int rc = 0;
 
+	if (index_netpols(m, &idx) < 0)
+		return NP_ENOMEM;
 	for (i = 0; i < m->namespaces.n; i++) {
 		const struct np_namespace *ns = &m->namespaces.v[i];
 		unsigned have = 0, missing, undecided = 0;
 		struct np_finding *f;
-		size_t pods;
+		size_t pods, first, count;
 
 		if (!audit_ns_in_scope(ctx, ns->name) ||
 		    !audit_ns_readable(ctx, ns->name, RES_NS_POLICIES))
 			continue;
 		evaluated++;
-		for (j = 0; j < m->netpols.n; j++)
-			if (strcmp0(m->netpols.v[j].namespace, ns->name) == 0)
-				have |= netpol_default_denies(&m->netpols.v[j]);
+		first = netpols_of(idx, m->netpols.n, ns->name, &count);
+		for (j = 0; j < count; j++)
+			have |= netpol_default_denies(&m->netpols.v[idx[first + j].idx]);
 		for (j = 0; j < 2; j++) {
 			unsigned dir = j ? NP_DIR_EGRESS : NP_DIR_INGRESS;
 			struct cluster_cover cc;
@@ -212,8 +284,10 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 		if ((missing & ~undecided) == 0) {
 			f = audit_add_finding(ctx, res, NP_ST_WARN, "Namespace", "", NULL, ns->name,
 					      &ns->loc);
-			if (!f)
-				return NP_ENOMEM;
+			if (!f) {
+				rc = NP_ENOMEM;
+				goto out;
+			}
 			f->message = np_report_strf(ctx->r,
 				"namespace %s may lack a default-deny for %s: a cluster-wide Deny-all "
 				"might cover it, but the namespace is not in the input%s",
@@ -224,8 +298,10 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 			continue;
 		}
 		f = audit_add_finding(ctx, res, NP_ST_FAIL, "Namespace", "", NULL, ns->name, &ns->loc);
-		if (!f)
-			return NP_ENOMEM;
+		if (!f) {
+			rc = NP_ENOMEM;
+			goto out;
+		}
 		f->message = np_report_strf(ctx->r, "namespace %s has no default-deny for %s%s",
 					    ns->name, audit_dirs_words(missing, false), pods_note(pods));
 		f->directions = missing;
@@ -253,5 +329,7 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 		"Add a default-deny NetworkPolicy (empty podSelector, both policyTypes, no rules "
 		"except DNS egress) to every namespace, then allow what each workload needs. Each "
 		"finding carries a ready manifest; system namespaces get one flagged for review.";
-	return 0;
+	out:
+	free(idx);
+	return rc;
 }

@@ -424,6 +424,11 @@ int np_control_np101(struct np_audit_ctx *ctx, struct np_control_result *res)
 	if (rc < 0)
 		return rc;
 	missing = missing_cluster_data(&c);
+	if (cr.cluster_state) {
+		size_t unknown;
+		res->passing = (long long)count_covered(&cr, c.m->nodes.n, &unknown);
+		res->evaluated = (long long)c.m->nodes.n;
+	}
 	for (size_t k = 0; k < cr.n_eng; k++) {
 		const struct cni_eng *e = &cr.eng[k];
 		if (e->meta)
@@ -447,8 +452,6 @@ int np_control_np101(struct np_audit_ctx *ctx, struct np_control_result *res)
 		if (n_enf && cr.cluster_state) {
 			covered = count_covered(&cr, c.m->nodes.n, &unknown);
 			all = covered == c.m->nodes.n;
-			res->passing = (long long)covered;
-			res->evaluated = (long long)c.m->nodes.n;
 		}
 		if (all) {
 			/* Enforcement per node is an OR: undecidable engines beside do not matter. */

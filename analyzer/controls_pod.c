@@ -83,13 +83,13 @@ static int recs_push(struct recs *rs, const struct rec *r)
 	return 0;
 }
 
-static const struct np_loc *subject_loc(const struct np_model *m, const struct rec *r)
+static const struct np_loc *subject_loc(const struct np_audit_ctx *ctx, const struct rec *r)
 {
 	const struct np_workload *w = NULL;
 
 	if (strcmp(r->kind, "Pod") != 0)
-		w = audit_find_workload(m, r->kind, r->ns, r->name);
-	return w ? &w->loc : &m->pods.v[r->pod].loc;
+		w = audit_find_workload(ctx, r->kind, r->ns, r->name);
+	return w ? &w->loc : &ctx->m->pods.v[r->pod].loc;
 }
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -254,7 +254,7 @@ int np_control_np103(struct np_audit_ctx *ctx, struct np_control_result *res)
 			k++;
 		}
 		f = audit_add_finding(ctx, res, r->level, r->kind, r->group, r->ns, r->name,
-				      subject_loc(m, r));
+				      subject_loc(ctx, r));
 		if (!f) {
 			rc = NP_ENOMEM;
 			goto out;
@@ -364,18 +364,15 @@ int np_control_np202(struct np_audit_ctx *ctx, struct np_control_result *res)
 		}
 		/* Explain against a pod of the namespace, as explain does. */
 		why[0] = '\0';
-		for (j = 0; j < m->pods.n && !sel->invalid; j++) {
+		j = sel->invalid ? SIZE_MAX : audit_ns_first_pod(ctx, np->namespace);
+		if (j != SIZE_MAX) {
 			const struct np_pod *p = &m->pods.v[j];
 			char fail[256];
 
-			if (strcmp0(p->namespace, np->namespace) != 0 ||
-			    !np_pod_isolatable(p, true))
-				continue;
 			if (np_selector_first_failure(sel, &p->labels, fail, sizeof(fail)))
 				snprintf(why, sizeof(why), " (e.g. %s %s: %s)",
 					 p->is_template ? p->top.kind ? p->top.kind : "workload" : "pod",
 					 p->name, fail);
-			break;
 		}
 		f = audit_add_finding(ctx, res, NP_ST_FAIL, "NetworkPolicy", audit_netpol_group(np),
 				      np->namespace, np->name, &loc);
@@ -460,7 +457,7 @@ int np_control_np206(struct np_audit_ctx *ctx, struct np_control_result *res)
 			k++;
 		}
 		f = audit_add_finding(ctx, res, NP_ST_WARN, r->kind, r->group, r->ns, r->name,
-				      subject_loc(m, r));
+				      subject_loc(ctx, r));
 		if (!f) {
 			rc = NP_ENOMEM;
 			goto out;

@@ -217,7 +217,8 @@ static int build_ns(struct builder *b)
 		e->labels = &m->namespaces.v[i].labels;
 		e->synthesized = m->namespaces.v[i].synthesized;
 	}
-	qsort(b->ns, b->n_ns, sizeof(*b->ns), nsent_cmp);
+	if (b->n_ns > 1)
+		qsort(b->ns, b->n_ns, sizeof(*b->ns), nsent_cmp);
 	/* Duplicate Namespace records (should not survive np_model_finish): keep the first. */
 	for (i = 1, j = b->n_ns ? 1 : 0; i < b->n_ns; i++)
 		if (strcmp0(b->ns[i].name, b->ns[j - 1].name) != 0)
@@ -303,7 +304,8 @@ static int build_postings(struct builder *b)
 			e->pod = b->order[i];
 		}
 	}
-	qsort(b->post, b->n_post, sizeof(*b->post), post_cmp);
+	if (b->n_post > 1)
+		qsort(b->post, b->n_post, sizeof(*b->post), post_cmp);
 	return 0;
 }
 
@@ -564,7 +566,8 @@ static int distribute(struct builder *b)
 {
 	size_t i = 0;
 
-	qsort(b->tuples, b->n_tuples, sizeof(*b->tuples), tuple_cmp);
+	if (b->n_tuples > 1)
+		qsort(b->tuples, b->n_tuples, sizeof(*b->tuples), tuple_cmp);
 	while (i < b->n_tuples) {
 		size_t pod = b->tuples[i].pod, k = i, ni = 0, ne = 0;
 		struct np_pod_coverage *pc = &b->c->pods[pod];
@@ -642,7 +645,8 @@ int np_coverage_build(struct np_coverage *out, const struct np_model *m,
 			b.n_order++;
 		}
 	}
-	qsort(refs, b.n_order, sizeof(*refs), podref_cmp);
+	if (b.n_order > 1)
+		qsort(refs, b.n_order, sizeof(*refs), podref_cmp);
 	for (i = 0; i < b.n_order; i++)
 		b.order[i] = refs[i].idx;
 

@@ -19,6 +19,7 @@ static const struct np_command commands[] = {
 	{ "explain", cmd_explain, &np_spec_explain },
 	{ "help", cmd_help, &np_spec_help },
 	{ "matrix", cmd_matrix, &np_spec_matrix },
+	{ "snapshot", cmd_snapshot, &np_spec_snapshot },
 	{ "version", cmd_version, &np_spec_version },
 };
 

@@ -1,6 +1,7 @@
 /* `kubectl netpol audit`: load a source, run the controls, print the report
  * in one or more formats, and map the result to an exit code (DESIGN §2.4).
  * Also the source loading every cluster-reading verb shares. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "netpol/cli.h"
@@ -42,15 +43,19 @@ static int write_yaml(FILE *out, const struct np_out_ctx *o)
 	return rc;
 }
 
-/* Report formats; audit's -o values are these names, in this order. */
-static const struct np_report_format formats[] = {
-	{ "table", write_table },
-	{ "wide", write_wide },
-	{ "json", write_json },
-	{ "yaml", write_yaml },
-};
+/* Report formats: audit's -o values are these names, in this order, and
+ * the first is the default. Adding a format (markdown, sarif, junit, html)
+ * is one line here. */
+#define AUDIT_FORMATS(X)               \
+	X("table", write_table)        \
+	X("wide", write_wide)          \
+	X("json", write_json)          \
+	X("yaml", write_yaml)
 
-static const char *const audit_outputs[] = { "table", "wide", "json", "yaml", NULL };
+#define AS_FORMAT(name, fn) { name, fn },
+#define AS_NAME(name, fn) name,
+static const struct np_report_format formats[] = { AUDIT_FORMATS(AS_FORMAT) };
+static const char *const audit_outputs[] = { AUDIT_FORMATS(AS_NAME) NULL };
 
 const struct np_report_format *np_report_format_find(const char *name)
 {
@@ -112,6 +117,7 @@ int np_audit_exit_code(const struct np_report *r, int fail_on, bool fail_on_warn
 struct log_ctx {
 	struct np_io *io;
 	int verbosity;
+	bool quiet;            /* -q: stderr only for errors */
 	bool progress_shown;
 };
 
@@ -133,7 +139,7 @@ static void log_line(void *ctx, int level, const char *line)
 		l->progress_shown = true;
 		return;
 	}
-	if (level > l->verbosity)
+	if (level > l->verbosity || l->quiet)
 		return;
 	if (l->progress_shown) {
 		fputs("\r\x1b[K", l->io->err);
@@ -158,7 +164,7 @@ int np_cli_load(struct np_model *m, const struct np_cli *cli, struct np_io *io,
 		rc = np_snapshot_load(m, cli->files, cli->n_files, &lo, err);
 	} else {
 		struct np_live_options live = cli->live;
-		struct log_ctx l = { io, cli->verbosity, false };
+		struct log_ctx l = { io, cli->verbosity, cli->quiet, false };
 		/* progress only on a terminal, without -q, outside CI (DESIGN §3.2) */
 		live.progress = io->err_tty && !cli->quiet && !getenv("CI");
 		rc = np_live_load(m, &live, &lo, log_line, &l, err);
@@ -189,63 +195,6 @@ static int write_job(FILE *f, void *ctx)
 	return j->fmt->write(f, j->o);
 }
 
-/* Skipped controls go in the report even when the analyzer leaves them out. */
-static int fill_skipped(struct np_report *r, const struct np_cli *cli)
-{
-	const char **v;
-
-	if (r->skipped_controls.n > 0 || cli->n_skipped == 0)
-		return 0;
-	v = np_arena_alloc(&r->mem, cli->n_skipped * sizeof(*v));
-	if (!v)
-		return NP_ENOMEM;
-	memcpy(v, cli->skipped, cli->n_skipped * sizeof(*v));
-	r->skipped_controls.v = v;
-	r->skipped_controls.n = r->skipped_controls.cap = cli->n_skipped;
-	return 0;
-}
-
-/* An expired exception suppresses nothing; it is reported in warnings[]. */
-static int note_expired(struct np_report *r, const struct np_exceptions *x, size_t from,
-			const char *path, const char *today, struct np_diag **diags, size_t *n)
-{
-	for (size_t i = from; i < x->n; i++) {
-		const struct np_exception *e = &x->v[i];
-		struct np_diag *nd;
-		if (!np_exception_expired(e, today))
-			continue;
-		nd = realloc(*diags, (*n + 1) * sizeof(*nd));
-		if (!nd)
-			return NP_ENOMEM;
-		*diags = nd;
-		memset(&nd[*n], 0, sizeof(nd[*n]));
-		nd[*n].namespace = e->namespace;
-		nd[*n].reason = "expiredException";
-		nd[*n].source = path;
-		{
-			struct np_strbuf msg;
-			np_strbuf_init(&msg);
-			np_strbuf_puts(&msg, "exception for ");
-			for (size_t k = 0; k < e->n_controls; k++) {
-				np_strbuf_puts(&msg, k ? "," : "");
-				np_strbuf_puts(&msg, e->controls[k]);
-			}
-			if (e->kind)
-				np_strbuf_printf(&msg, " %s", e->kind);
-			if (e->name)
-				np_strbuf_printf(&msg, " %s", e->name);
-			np_strbuf_printf(&msg, " (\"%s\") expired on %s and suppresses nothing",
-					 e->reason ? e->reason : "", e->expires);
-			nd[*n].message = msg.oom ? NULL : np_report_strf(r, "%s", msg.s);
-			np_strbuf_release(&msg);
-		}
-		if (!nd[*n].message)
-			return NP_ENOMEM;
-		(*n)++;
-	}
-	return 0;
-}
-
 /* Writes the -o report to stdout and every --output-file. Returns 0 or an
  * exit code (2) after printing the error. */
 static int write_reports(const struct np_cli *cli, struct np_io *io, const struct np_out_ctx *o)
@@ -259,11 +208,13 @@ static int write_reports(const struct np_cli *cli, struct np_io *io, const struc
 		np_print_errorf(io, "audit: output format \"%s\" is not available", cli->output);
 		return NP_EXIT_USAGE;
 	}
+	errno = 0;
 	rc = fmt->write(io->out, o);
 	if (rc == 0 && (fflush(io->out) != 0 || ferror(io->out)))
 		rc = NP_EIO;
 	if (rc < 0) {
-		np_print_errorf(io, "write error%s", rc == NP_ENOMEM ? ": out of memory" : "");
+		np_print_errorf(io, "write error: %s",
+				rc == NP_ENOMEM ? "out of memory" : errno ? strerror(errno) : "output stream failed");
 		return NP_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < cli->n_output_files; i++) {
@@ -295,8 +246,6 @@ int cmd_audit(int argc, char **argv, struct np_io *io)
 	struct np_exceptions x;
 	struct np_audit_options opt;
 	struct np_out_ctx o;
-	struct np_diag *expired = NULL;
-	size_t n_expired = 0;
 	char now[32], today[11];
 	int rc, code = NP_EXIT_OK;
 
@@ -322,9 +271,7 @@ int cmd_audit(int argc, char **argv, struct np_io *io)
 
 	/* Exceptions and baseline first: a bad file is exit 2 before any network. */
 	for (size_t i = 0; i < cli.n_exceptions; i++) {
-		size_t before = x.n;
-		if ((rc = np_exceptions_load(&x, cli.exceptions[i], &err)) < 0 ||
-		    (rc = note_expired(&r, &x, before, cli.exceptions[i], today, &expired, &n_expired)) < 0) {
+		if ((rc = np_exceptions_load(&x, cli.exceptions[i], &err)) < 0) {
 			if (rc == NP_ENOMEM && !err.msg[0])
 				np_error_set(&err, rc, "out of memory");
 			np_print_error(io, &err);
@@ -371,23 +318,17 @@ int cmd_audit(int argc, char **argv, struct np_io *io)
 		r.semantics = cli.semantics;
 	if (!r.fail_on)
 		r.fail_on = cli.fail_on_name;
-	if (fill_skipped(&r, &cli) < 0) {
-		np_print_errorf(io, "out of memory");
-		code = NP_EXIT_USAGE;
-		goto out;
-	}
-	if (cli.verbosity >= 1) {
-		for (size_t i = 0; i < x.n; i++)
-			if (!x.v[i].used && !np_exception_expired(&x.v[i], today))
-				np_print_errorf(io, "note: exception (\"%s\") matched no finding", x.v[i].reason);
-	}
+	/* The analyzer's notes: unused exceptions, controls not implemented yet. */
+	if (cli.verbosity >= 1)
+		for (size_t i = 0; i < r.notes.n; i++)
+			np_print_errorf(io, "note: %s", r.notes.v[i]);
 
 	o.r = &r;
 	o.m = &m;
 	o.mode = cli.n_files > 0 ? "offline" : "live";
 	o.generated_at = now;
-	o.n_extra_warnings = n_expired;
-	o.extra_warnings = expired;
+	o.n_extra_warnings = r.warnings.n;
+	o.extra_warnings = r.warnings.v;
 	o.color = np_color_enabled(&cli, io);
 	o.quiet = cli.quiet;
 	o.no_headers = cli.no_headers;
@@ -396,7 +337,6 @@ int cmd_audit(int argc, char **argv, struct np_io *io)
 		goto out;
 	code = np_audit_exit_code(&r, cli.fail_on, cli.fail_on_warn, cli.kics);
 out:
-	free(expired);
 	np_report_release(&r);
 	np_model_release(&m);
 	np_exceptions_release(&x);

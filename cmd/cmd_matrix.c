@@ -588,7 +588,20 @@ static bool matrix_incomplete(const struct np_model *m, const struct np_scope *s
 	return false;
 }
 
-/* Table output has no errors[]: what could not be read goes to stderr. */
+static bool coverage_resource(enum np_resource r);
+
+/* Whether a resource name ("pods", ...) is one the result depends on. */
+static bool needed_name(const char *res)
+{
+	int r;
+
+	for (r = 0; r < NP_RES__COUNT; r++)
+		if (coverage_resource((enum np_resource)r) && strcmp(res, np_resource_name((enum np_resource)r)) == 0)
+			return true;
+	return false;
+}
+
+/* Table output has no errors[]: what the result lacks goes to stderr. */
 static void print_errors(struct np_io *io, const struct np_out_ctx *o)
 {
 	json_t *errs = np_diag_json_errors(o), *e;
@@ -599,8 +612,12 @@ static void print_errors(struct np_io *io, const struct np_out_ctx *o)
 		const char *ns = json_string_value(json_object_get(e, "namespace"));
 		const char *reason = json_string_value(json_object_get(e, "reason"));
 		const char *message = json_string_value(json_object_get(e, "message"));
+		const char *group = json_string_value(json_object_get(e, "apiGroup"));
 
-		np_print_errorf(io, "incomplete: %s%s%s: %s%s%s", res ? res : "input",
+		if (res && !needed_name(res))
+			continue;
+		np_print_errorf(io, "incomplete: %s%s%s%s%s: %s%s%s", res ? res : "input",
+				group && *group ? "." : "", group && *group ? group : "",
 				ns ? " in namespace " : "", ns ? ns : "", reason ? reason : "error",
 				message ? ": " : "", message ? message : "");
 	}

@@ -72,7 +72,7 @@ void np_strbuf_add(struct np_strbuf *b, const char *s, size_t len)
 		b->oom = true;
 		return;
 	}
-	if (b->len + len + 1 > b->cap) {
+	if (!b->s || b->len + len + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
 		char *ns;
 		while (cap < b->len + len + 1)
@@ -85,7 +85,8 @@ void np_strbuf_add(struct np_strbuf *b, const char *s, size_t len)
 		b->s = ns;
 		b->cap = cap;
 	}
-	memcpy(b->s + b->len, s, len);
+	if (len)
+		memcpy(b->s + b->len, s, len);
 	b->len += len;
 	b->s[b->len] = '\0';
 }

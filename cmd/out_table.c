@@ -234,7 +234,7 @@ static void header_cni(struct np_strbuf *b, const struct np_cluster_info *c)
 	np_strbuf_add(b, "\n", 1);
 }
 
-static void header_diags(struct np_strbuf *b, const char *label, json_t *list)
+static void header_diags(struct np_strbuf *b, const char *label, json_t *list, bool all)
 {
 	size_t n = json_array_size(list), i;
 	json_t *d;
@@ -247,7 +247,7 @@ static void header_diags(struct np_strbuf *b, const char *label, json_t *list)
 		const char *ns = json_string_value(json_object_get(d, "namespace"));
 		const char *msg = json_string_value(json_object_get(d, "message"));
 		const char *reason = json_string_value(json_object_get(d, "reason"));
-		if (i == HEADER_DIAGS) {
+		if (i == HEADER_DIAGS && !all) {
 			np_strbuf_printf(b, "  \xE2\x80\xA6 %zu more (see -o json)\n", n - HEADER_DIAGS);
 			break;
 		}
@@ -300,8 +300,8 @@ static void header(struct np_strbuf *b, const struct np_out_ctx *o)
 	}
 	if (!warnings || !errors)
 		b->oom = true;
-	header_diags(b, "Warnings:", warnings);
-	header_diags(b, "Errors:", errors);
+	header_diags(b, "Warnings:", warnings, o->wide);
+	header_diags(b, "Errors:", errors, o->wide);
 	json_decref(warnings);
 	json_decref(errors);
 	np_strbuf_add(b, "\n", 1);

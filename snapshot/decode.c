@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "netpol/snapshot.h"
+#include "netpol/terraform.h"
 #include "decode_priv.h"
 #include "hash.h"
 
@@ -83,6 +84,13 @@ bool dint(const struct np_node *n, long long *out)
 	return true;
 }
 
+const char *dtext(const struct np_node *n)
+{
+	if (!n || n->type != NP_NODE_STRING || strlen(n->u.str.s) != n->u.str.len)
+		return NULL;
+	return n->u.str.s;
+}
+
 const char *dscalar(struct dctx *c, const struct np_node *n)
 {
 	char buf[32];
@@ -91,6 +99,9 @@ const char *dscalar(struct dctx *c, const struct np_node *n)
 		return NULL;
 	switch (n->type) {
 	case NP_NODE_STRING:
+		if (!dtext(n))
+			return NULL;
+		return dstrn(c, n->u.str.s, n->u.str.len);
 	case NP_NODE_FLOAT:
 		return dstrn(c, n->u.str.s, n->u.str.len);
 	case NP_NODE_INT:
@@ -174,8 +185,8 @@ void dissue(struct dctx *c, enum np_issue_level lvl, const struct np_node *at, c
 	}
 	{
 		const struct np_node *meta = dget(c->obj, "metadata");
-		const char *name = np_node_str(dget(meta, "name"));
-		const char *ns = np_node_str(dget(meta, "namespace"));
+		const char *name = dtext(dget(meta, "name"));
+		const char *ns = dtext(dget(meta, "namespace"));
 
 		if (np_model_warn(c->m, kind_resource(c->kind), ns, "invalid", c->file,
 				  "%s%s%s%s%d:%d: %s %s%s%s: %s", c->file ? c->file : "",
@@ -214,12 +225,12 @@ void dloc(struct dctx *c, struct np_loc *loc)
 const char *dname(struct dctx *c, struct np_loc *loc)
 {
 	const struct np_node *meta = dget(c->obj, "metadata");
-	const char *name = np_node_str(dget(meta, "name"));
+	const char *name = dtext(dget(meta, "name"));
 	const char *gen;
 
 	if (name && *name)
 		return dstr(c, name);
-	gen = np_node_str(dget(meta, "generateName"));
+	gen = dtext(dget(meta, "generateName"));
 	if (gen && *gen) {
 		loc->generated_name = true;
 		return dstr(c, gen);
@@ -229,7 +240,7 @@ const char *dname(struct dctx *c, struct np_loc *loc)
 
 const char *dnamespace(struct dctx *c)
 {
-	const char *ns = np_node_str(dget(dget(c->obj, "metadata"), "namespace"));
+	const char *ns = dtext(dget(dget(c->obj, "metadata"), "namespace"));
 
 	if (ns && *ns)
 		return dstr(c, ns);
@@ -242,7 +253,7 @@ const char *dnamespace(struct dctx *c)
 
 const char *duid(struct dctx *c)
 {
-	const char *uid = np_node_str(dget(dget(c->obj, "metadata"), "uid"));
+	const char *uid = dtext(dget(dget(c->obj, "metadata"), "uid"));
 
 	return uid && *uid ? dstr(c, uid) : NULL;
 }
@@ -287,9 +298,18 @@ void dlabels(struct dctx *c, const struct np_node *map, const char *path, struct
 		const struct np_node *v = p->value;
 		const char *val;
 
+		if (strlen(p->key) != p->key_len) {
+			dissue(c, NP_ISSUE_FAIL, v, "%s: label key contains a NUL character", path);
+			continue;
+		}
 		if (!v || v->type == NP_NODE_NULL) {
 			val = dstr(c, "");
 		} else if (v->type == NP_NODE_STRING) {
+			if (!dtext(v)) {
+				dissue(c, NP_ISSUE_FAIL, v, "%s.%s: label value contains a NUL character",
+				       path, p->key);
+				continue;
+			}
 			val = dstrn(c, v->u.str.s, v->u.str.len);
 		} else if (v->type == NP_NODE_MAP || v->type == NP_NODE_SEQ) {
 			dissue(c, NP_ISSUE_FAIL, v, "%s.%s: label value must be a string", path, p->key);
@@ -344,14 +364,14 @@ bool downer(struct dctx *c, const struct np_node *meta, struct np_objref *out)
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < dseq_len(refs); i++) {
 		const struct np_node *r = refs->u.seq.items[i];
-		const char *kind = np_node_str(dget(r, "kind"));
-		const char *name = np_node_str(dget(r, "name"));
-		const char *uid = np_node_str(dget(r, "uid"));
+		const char *kind = dtext(dget(r, "kind"));
+		const char *name = dtext(dget(r, "name"));
+		const char *uid = dtext(dget(r, "uid"));
 
 		if (!dbool(dget(r, "controller"), false) || !kind || !name)
 			continue;
 		out->kind = dstr(c, kind);
-		out->api_group = dgroup_of(c, np_node_str(dget(r, "apiVersion")));
+		out->api_group = dgroup_of(c, dtext(dget(r, "apiVersion")));
 		if (out->api_group && strcmp(out->api_group, "extensions") == 0)
 			out->api_group = dstr(c, "apps");
 		out->name = dstr(c, name);
@@ -561,8 +581,8 @@ static int internal_dump_error(struct dctx *c, const struct np_node *at)
 static int decode_item(struct dctx *c, const struct np_node *obj, const char *dflt_kind,
 		       const char *dflt_api)
 {
-	const char *kind = np_node_str(dget(obj, "kind"));
-	const char *api = np_node_str(dget(obj, "apiVersion"));
+	const char *kind = dtext(dget(obj, "kind"));
+	const char *api = dtext(dget(obj, "apiVersion"));
 	const struct np_node *bad;
 	int rc;
 
@@ -639,6 +659,9 @@ static int decode_doc(struct dctx *c, const struct np_node *doc, int nesting)
 		return 0;
 	if ((bad = internal_dump_key(doc)) != NULL)
 		return internal_dump_error(c, bad);
+	/* plan/state JSON and .tf.json: snapshot/terraform.c */
+	if (nesting == 0 && (rc = np_tf_decode_json_doc(c->m, doc, c->file, c->member)) != 0)
+		return rc < 0 ? rc : 0;
 	if (is_cni_config(doc)) {
 		c->obj = doc;
 		c->kind = NULL;
@@ -649,8 +672,8 @@ static int decode_doc(struct dctx *c, const struct np_node *doc, int nesting)
 		c->m->n_objects++;
 		return 0;
 	}
-	kind = np_node_str(dget(doc, "kind"));
-	api = np_node_str(dget(doc, "apiVersion"));
+	kind = dtext(dget(doc, "kind"));
+	api = dtext(dget(doc, "apiVersion"));
 	items = np_node_get_pair(doc, "items") ? dget(doc, "items") : NULL;
 	if (np_node_get_pair(doc, "items") && (!kind || ends_with(kind, "List")) &&
 	    !np_node_get(doc, "spec")) {
@@ -682,8 +705,8 @@ static int decode_doc(struct dctx *c, const struct np_node *doc, int nesting)
 
 			if (nesting < MAX_LIST_NESTING && it && it->type == NP_NODE_MAP &&
 			    np_node_get_pair(it, "items") && !np_node_get(it, "spec") &&
-			    np_node_get(it, "kind") && ends_with(np_node_str(dget(it, "kind")) ?
-								 np_node_str(dget(it, "kind")) : "", "List"))
+			    np_node_get(it, "kind") && ends_with(dtext(dget(it, "kind")) ?
+								 dtext(dget(it, "kind")) : "", "List"))
 				rc = decode_doc(c, it, nesting + 1);
 			else
 				rc = decode_item(c, it, ik, ia);
@@ -764,6 +787,8 @@ int np_decode_buffer(struct np_model *m, const char *buf, size_t len, const char
 	int rc;
 
 	memset(&b, 0, sizeof(b));
+	if (opt && opt->kics)
+		m->kics = true;
 	init_ctx(&b.c, m, file, member, hint, opt, &b.local);
 	if (b.c.oom)
 		return np_error_set(err, NP_ENOMEM, "out of memory");

@@ -20,7 +20,8 @@ static const char *type_name(const struct np_node *n)
 	case NP_NODE_BOOL: return "a boolean";
 	case NP_NODE_INT:
 	case NP_NODE_FLOAT: return "a number";
-	case NP_NODE_STRING: return "a string";
+	case NP_NODE_STRING:
+		return strlen(n->u.str.s) == n->u.str.len ? "a string" : "a string with a NUL character";
 	case NP_NODE_SEQ: return "a list";
 	case NP_NODE_MAP: return "a map";
 	}
@@ -51,7 +52,7 @@ static void sel_exprs(struct dctx *c, const struct np_node *me, const char *path
 		const struct np_node *keyn = dget(e, "key"), *opn = dget(e, "operator");
 		const struct np_node *vals = dget(e, "values");
 		struct np_sel_expr *x = &out->exprs[k];
-		const char *key = np_node_str(keyn), *op = np_node_str(opn);
+		const char *key = dtext(keyn), *op = dtext(opn);
 		size_t j, nv, kl;
 
 		x->line = e ? e->line : 0;
@@ -100,7 +101,7 @@ static void sel_exprs(struct dctx *c, const struct np_node *me, const char *path
 		x->values = dalloc(c, nv, sizeof(*x->values));
 		for (j = 0; x->values && j < nv; j++) {
 			const struct np_node *v = vals->u.seq.items[j];
-			const char *s = np_node_str(v);
+			const char *s = dtext(v);
 
 			if (!s) {
 				dissue(c, NP_ISSUE_FAIL, v,
@@ -157,11 +158,17 @@ void dselector(struct dctx *c, const struct np_node *node, const char *path, boo
 		out->label_values = dalloc(c, n, sizeof(*out->label_values));
 		for (i = 0; out->label_keys && out->label_values && i < n; i++) {
 			const struct np_pair *p = &ml->u.map.pairs[i];
-			const char *v = np_node_str(p->value);
-			size_t kl = p->key_len;
+			const char *v = dtext(p->value);
+			size_t kl = p->key_len, j;
 			const char *key = strip_prefix(p->key, &kl, strip_cilium);
-			size_t j;
 			bool dup = false;
+
+			if (strlen(p->key) != p->key_len) {
+				dissue(c, NP_ISSUE_FAIL, p->value, "%s.matchLabels: key contains a NUL character",
+				       path);
+				out->invalid = true;
+				continue;
+			}
 
 			if (!v) {
 				dissue(c, NP_ISSUE_FAIL, p->value, "%s.matchLabels.%s: must be a string, not %s",
@@ -266,7 +273,7 @@ static bool prefix_equal(const unsigned char *a, const unsigned char *b, int bit
 static struct np_ipblock *decode_ipblock(struct dctx *c, const struct np_node *ib, const char *path)
 {
 	const struct np_node *cidrn = dget(ib, "cidr"), *exc = dget(ib, "except");
-	const char *cidr = np_node_str(cidrn);
+	const char *cidr = dtext(cidrn);
 	struct np_ipblock *b;
 	struct cidr base;
 	bool base_ok = false;
@@ -297,7 +304,7 @@ static struct np_ipblock *decode_ipblock(struct dctx *c, const struct np_node *i
 	b->except = dalloc(c, n, sizeof(*b->except));
 	for (i = 0; b->except && i < n; i++) {
 		const struct np_node *en = exc->u.seq.items[i];
-		const char *e = np_node_str(en);
+		const char *e = dtext(en);
 		struct cidr ec;
 
 		if (!e) {
@@ -412,7 +419,7 @@ static void decode_port(struct dctx *c, const struct np_node *pn, const char *pa
 		return;
 	}
 	if (proto && proto->type != NP_NODE_NULL) {
-		const char *s = np_node_str(proto);
+		const char *s = dtext(proto);
 
 		if (s && strcmp(s, "TCP") == 0)
 			pt->proto = NP_PROTO_TCP;
@@ -441,7 +448,9 @@ static void decode_port(struct dctx *c, const struct np_node *pn, const char *pa
 
 		pt->has_port = true;
 		pt->port_name = dstr(c, s);
-		if (all_digits(s))
+		if (!dtext(port))
+			dissue(c, NP_ISSUE_FAIL, port, "%s.port: contains a NUL character", path);
+		else if (all_digits(s))
 			dissue(c, NP_ISSUE_FAIL, port, "%s.port: \"%s\" is a quoted number: a string "
 			       "port must be a port name; write %s unquoted", path, s, s);
 		else if (!valid_port_name(s))
@@ -566,7 +575,7 @@ static void decode_policy_types(struct dctx *c, const struct np_node *spec, stru
 		dissue(c, NP_ISSUE_FAIL, v, "spec.policyTypes: at most 2 entries (Ingress, Egress)");
 	for (i = 0; i < v->u.seq.n; i++) {
 		const struct np_node *e = v->u.seq.items[i];
-		const char *s = np_node_str(e);
+		const char *s = dtext(e);
 
 		if (!s) {
 			dissue(c, NP_ISSUE_FAIL, e, "spec.policyTypes[%zu]: must be a string, not %s", i,

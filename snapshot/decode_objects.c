@@ -10,6 +10,40 @@
 
 #include "decode_priv.h"
 
+/* Sets key=value in sorted labels (new arrays in the model arena). */
+static void labels_put(struct dctx *c, struct np_labels *l, const char *key, const char *value)
+{
+	const char **nk, **nv;
+	size_t i, pos = 0;
+	const char *ik = dstr(c, key);
+
+	if (!ik || !value)
+		return;
+	for (i = 0; i < l->n; i++) {
+		int r = strcmp(l->keys[i], key);
+
+		if (r == 0) {
+			l->values[i] = value;
+			return;
+		}
+		if (r < 0)
+			pos = i + 1;
+	}
+	nk = dalloc(c, l->n + 1, sizeof(*nk));
+	nv = dalloc(c, l->n + 1, sizeof(*nv));
+	if (!nk || !nv)
+		return;
+	for (i = 0; i < l->n; i++) {
+		nk[i + (i >= pos)] = l->keys[i];
+		nv[i + (i >= pos)] = l->values[i];
+	}
+	nk[pos] = ik;
+	nv[pos] = value;
+	l->keys = nk;
+	l->values = nv;
+	l->n++;
+}
+
 int decode_namespace(struct dctx *c)
 {
 	const struct np_node *meta = dget(c->obj, "metadata");
@@ -20,7 +54,8 @@ int decode_namespace(struct dctx *c)
 	dloc(c, &ns->loc);
 	ns->name = dname(c, &ns->loc);
 	dlabels(c, dget(meta, "labels"), "metadata.labels", &ns->labels);
-	/* np_model_finish adds kubernetes.io/metadata.name (the API server always sets it). */
+	/* The API server always sets it (np_model_finish checks again). */
+	labels_put(c, &ns->labels, "kubernetes.io/metadata.name", ns->name);
 	return c->oom ? NP_ENOMEM : 0;
 }
 
@@ -30,7 +65,7 @@ static enum np_proto proto_of(const struct np_node *n)
 
 	if (!n || n->type == NP_NODE_NULL)
 		return NP_PROTO_TCP;
-	s = np_node_str(n);
+	s = dtext(n);
 	if (!s)
 		return NP_PROTO_INVALID;
 	if (strcmp(s, "TCP") == 0)
@@ -64,7 +99,7 @@ static void container_ports(struct dctx *c, const struct np_node *ctr, const cha
 		const struct np_node *p = ports->u.seq.items[i];
 		struct np_container_port *cp = &(*out)[k];
 		long long v;
-		const char *name = np_node_str(dget(p, "name"));
+		const char *name = dtext(dget(p, "name"));
 
 		if (!dint(dget(p, "containerPort"), &v) || v < 1 || v > 65535) {
 			dissue(c, NP_ISSUE_FAIL, p, "%s.ports[%zu].containerPort: must be a number 1-65535",
@@ -138,8 +173,8 @@ int decode_pod(struct dctx *c)
 	const struct np_node *spec = dget(c->obj, "spec");
 	const struct np_node *status = dget(c->obj, "status");
 	const struct np_node *ips = dget(status, "podIPs");
-	const char *phase = np_node_str(dget(status, "phase"));
-	const char *node = np_node_str(dget(spec, "nodeName"));
+	const char *phase = dtext(dget(status, "phase"));
+	const char *node = dtext(dget(spec, "nodeName"));
 	struct np_pod *p = np_model_push_pod(c->m);
 	size_t i, k = 0;
 
@@ -157,7 +192,7 @@ int decode_pod(struct dctx *c)
 	if (dseq_len(ips)) {
 		p->ips = dalloc(c, dseq_len(ips), sizeof(*p->ips));
 		for (i = 0; p->ips && i < dseq_len(ips); i++) {
-			const char *ip = np_node_str(dget(ips->u.seq.items[i], "ip"));
+			const char *ip = dtext(dget(ips->u.seq.items[i], "ip"));
 
 			if (ip && *ip)
 				p->ips[k++] = dstr(c, ip);
@@ -165,7 +200,7 @@ int decode_pod(struct dctx *c)
 		p->n_ips = k;
 	}
 	if (!p->n_ips) {
-		const char *ip = np_node_str(dget(status, "podIP"));
+		const char *ip = dtext(dget(status, "podIP"));
 
 		if (ip && *ip) {
 			p->ips = dalloc(c, 1, sizeof(*p->ips));
@@ -197,8 +232,8 @@ static void decode_container(struct dctx *c, const struct np_node *ctr, const ch
 {
 	const struct np_node *cmd = dget(ctr, "command"), *args = dget(ctr, "args");
 	const struct np_node *env = dget(ctr, "env");
-	const char *name = np_node_str(dget(ctr, "name"));
-	const char *image = np_node_str(dget(ctr, "image"));
+	const char *name = dtext(dget(ctr, "name"));
+	const char *image = dtext(dget(ctr, "image"));
 	size_t na = dseq_len(cmd) + dseq_len(args), k = 0, i;
 
 	out->name = name ? dstr(c, name) : NULL;
@@ -219,7 +254,7 @@ static void decode_container(struct dctx *c, const struct np_node *ctr, const ch
 		out->env_values = dalloc(c, ne, sizeof(*out->env_values));
 		for (i = 0; out->env_names && out->env_values && i < ne; i++) {
 			const struct np_node *e = env->u.seq.items[i];
-			const char *en = np_node_str(dget(e, "name"));
+			const char *en = dtext(dget(e, "name"));
 
 			if (!en)
 				continue;
@@ -357,8 +392,8 @@ int decode_node(struct dctx *c)
 	const struct np_node *meta = dget(c->obj, "metadata");
 	const struct np_node *ann = dget(meta, "annotations");
 	const struct np_node *addrs = dget(dget(c->obj, "status"), "addresses");
-	const char *pid = np_node_str(np_node_path(c->obj, "spec.providerID"));
-	const char *kv = np_node_str(np_node_path(c->obj, "status.nodeInfo.kubeletVersion"));
+	const char *pid = dtext(np_node_path(c->obj, "spec.providerID"));
+	const char *kv = dtext(np_node_path(c->obj, "status.nodeInfo.kubeletVersion"));
 	const char *os;
 	struct np_node_obj *nd = np_model_push_node(c->m);
 	size_t i, k = 0;
@@ -373,7 +408,7 @@ int decode_node(struct dctx *c)
 		nd->annotations.values = dalloc(c, ann->u.map.n, sizeof(char *));
 		for (i = 0; nd->annotations.keys && nd->annotations.values && i < ann->u.map.n; i++) {
 			const struct np_pair *p = &ann->u.map.pairs[i];
-			const char *v = np_node_str(p->value);
+			const char *v = dtext(p->value);
 
 			if (!v || !node_annotation_kept(p->key))
 				continue;
@@ -388,7 +423,7 @@ int decode_node(struct dctx *c)
 	if (!os)
 		os = np_labels_get(&nd->labels, "beta.kubernetes.io/os");
 	if (!os)
-		os = np_node_str(np_node_path(c->obj, "status.nodeInfo.operatingSystem"));
+		os = dtext(np_node_path(c->obj, "status.nodeInfo.operatingSystem"));
 	nd->os = os ? dstr(c, os) : NULL;
 	nd->kubelet_version = kv ? dstr(c, kv) : NULL;
 	k = 0;
@@ -396,8 +431,8 @@ int decode_node(struct dctx *c)
 		nd->ips = dalloc(c, dseq_len(addrs), sizeof(*nd->ips));
 		for (i = 0; nd->ips && i < dseq_len(addrs); i++) {
 			const struct np_node *a = addrs->u.seq.items[i];
-			const char *t = np_node_str(dget(a, "type"));
-			const char *ip = np_node_str(dget(a, "address"));
+			const char *t = dtext(dget(a, "type"));
+			const char *ip = dtext(dget(a, "address"));
 
 			if (t && ip && strcmp(t, "InternalIP") == 0)
 				nd->ips[k++] = dstr(c, ip);
@@ -451,7 +486,7 @@ static void cniconf_fill(struct dctx *c, const struct np_node *doc, int line_bas
 {
 	const struct np_node *plugins = dget(doc, "plugins");
 	const struct np_pair *cv = np_node_get_pair(doc, "cniVersion");
-	const char *name = np_node_str(dget(doc, "name"));
+	const char *name = dtext(dget(doc, "name"));
 	size_t n, i, k = 0;
 
 	cf->name = name ? dstr(c, name) : NULL;
@@ -467,7 +502,7 @@ static void cniconf_fill(struct dctx *c, const struct np_node *doc, int line_bas
 	for (i = 0; i < n; i++) {
 		const struct np_node *pl = cf->is_list ? plugins->u.seq.items[i] : doc;
 		const struct np_pair *tp = pl && pl->type == NP_NODE_MAP ? np_node_get_pair(pl, "type") : NULL;
-		const char *t = tp ? np_node_str(tp->value) : NULL;
+		const char *t = tp ? dtext(tp->value) : NULL;
 
 		if (!t)
 			continue;
@@ -600,7 +635,7 @@ int decode_configmap(struct dctx *c)
 	int rc;
 
 	memset(&loc, 0, sizeof(loc));
-	name = np_node_str(dget(meta, "name"));
+	name = dtext(dget(meta, "name"));
 	if (data && data->type == NP_NODE_MAP)
 		for (i = 0; i < data->u.map.n; i++)
 			if (cni_key(data->u.map.pairs[i].key))
@@ -641,7 +676,7 @@ int decode_configmap(struct dctx *c)
 	for (k = 0; k < cm->n; k++) {
 		const struct np_pair *p = np_node_get_pair(data, cm->keys[k]);
 
-		if (!p || !np_node_str(p->value))
+		if (!p || !dtext(p->value))
 			continue;
 		rc = configmap_cni(c, cm, k, p->value, p->key_line);
 		if (rc < 0)
@@ -676,14 +711,17 @@ static int crd_push(struct dctx *c, const char *name)
 
 int decode_crd(struct dctx *c)
 {
-	const char *plural = np_node_str(np_node_path(c->obj, "spec.names.plural"));
-	const char *group = np_node_str(np_node_path(c->obj, "spec.group"));
-	const char *name = np_node_str(np_node_path(c->obj, "metadata.name"));
+	const char *plural = dtext(np_node_path(c->obj, "spec.names.plural"));
+	const char *group = dtext(np_node_path(c->obj, "spec.group"));
+	const char *name = dtext(np_node_path(c->obj, "metadata.name"));
 	const char *full = NULL;
 	char buf[512];
+	size_t pl = plural ? strlen(plural) : 0, gl = group ? strlen(group) : 0;
 
-	if (plural && group && strlen(plural) + strlen(group) + 2 <= sizeof(buf)) {
-		snprintf(buf, sizeof(buf), "%s.%s", plural, group);
+	if (plural && group && pl + gl + 2 <= sizeof(buf)) {
+		memcpy(buf, plural, pl);
+		buf[pl] = '.';
+		memcpy(buf + pl + 1, group, gl + 1);
 		full = dstr(c, buf);
 	} else if (name && *name) {
 		full = dstr(c, name);
@@ -724,7 +762,7 @@ int decode_cniinfo(struct dctx *c)
 		cf->type_lines = dalloc(c, n, sizeof(*cf->type_lines));
 		for (i = 0; cf->types && cf->type_lines && i < n; i++) {
 			const struct np_node *it = names->u.seq.items[i];
-			const char *s = np_node_str(it);
+			const char *s = dtext(it);
 			char buf[128];
 			size_t j, l;
 
@@ -765,7 +803,7 @@ static void tf_attr(struct dctx *c, struct np_tf_resource *r, const struct np_no
 int decode_cluster_describe(struct dctx *c)
 {
 	const struct np_node *np = np_node_path(c->obj, "data.properties.networkProfile");
-	const char *provider = np_node_str(np_node_path(c->obj, "metadata.provider"));
+	const char *provider = dtext(np_node_path(c->obj, "metadata.provider"));
 	struct np_tf_resource *r = np_model_push_tf_resource(c->m);
 
 	if (!r)
@@ -805,13 +843,13 @@ int decode_openshift_network(struct dctx *c)
 	if (strcmp(c->group, "operator.openshift.io") == 0) {
 		type_node = np_node_path(c->obj, "spec.defaultNetwork.type");
 		mode_node = np_node_path(c->obj, "spec.defaultNetwork.openshiftSDNConfig.mode");
-		mode = np_node_str(mode_node);
+		mode = dtext(mode_node);
 	} else {
 		type_node = np_node_path(c->obj, "status.networkType");
-		if (!np_node_str(type_node))
+		if (!dtext(type_node))
 			type_node = np_node_path(c->obj, "spec.networkType");
 	}
-	type = np_node_str(type_node);
+	type = dtext(type_node);
 	cf = np_model_push_cniconf(c->m);
 	if (!cf)
 		return NP_ENOMEM;

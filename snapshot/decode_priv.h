@@ -41,6 +41,9 @@ const char *dstr(struct dctx *c, const char *s);
 const char *dstrn(struct dctx *c, const char *s, size_t n);
 void *dalloc(struct dctx *c, size_t n, size_t size); /* zeroed array, overflow-checked */
 
+/* String value, or NULL when absent, not a string, or holding a NUL
+ * (\u0000 invalidates a value where read, DESIGN §8). */
+const char *dtext(const struct np_node *n);
 /* Scalar text of a string, int, bool or float node (interned), else NULL. */
 const char *dscalar(struct dctx *c, const struct np_node *n);
 /* Map/seq accessors that accept any node (NULL when the type differs). */

@@ -173,9 +173,9 @@ int decode_calico(struct dctx *c, bool global, bool staged)
 {
 	const struct np_node *spec = dget(c->obj, "spec");
 	const struct np_node *types = dget(spec, "types");
-	const char *sel = np_node_str(dget(spec, "selector"));
-	const char *nssel = np_node_str(dget(spec, "namespaceSelector"));
-	const char *raw = np_node_str(np_node_path(c->obj, "metadata.name"));
+	const char *sel = dtext(dget(spec, "selector"));
+	const char *nssel = dtext(dget(spec, "namespaceSelector"));
+	const char *raw = dtext(np_node_path(c->obj, "metadata.name"));
 	/* v3 and the crd.projectcalico.org/v1 backing store are the same objects. */
 	struct np_xpolicy *x = push_x(c, global ? NP_XP_CALICO_GNP : NP_XP_CALICO_NP,
 				      "projectcalico.org");
@@ -200,7 +200,7 @@ int decode_calico(struct dctx *c, bool global, bool staged)
 	x->subject_all_namespaces = global && !x->calico_ns_selector;
 	if (types && types->type == NP_NODE_SEQ && types->u.seq.n) {
 		for (i = 0; i < types->u.seq.n; i++) {
-			const char *t = np_node_str(types->u.seq.items[i]);
+			const char *t = dtext(types->u.seq.items[i]);
 
 			if (t && strcmp(t, "Ingress") == 0)
 				x->isolates |= NP_DIR_INGRESS;
@@ -283,7 +283,7 @@ static unsigned admin_denies(struct dctx *c, const struct np_node *spec, enum np
 
 		for (i = 0; i < dseq_len(rules); i++) {
 			const struct np_node *r = rules->u.seq.items[i];
-			const char *action = np_node_str(dget(r, "action"));
+			const char *action = dtext(dget(r, "action"));
 			const struct np_node *peers = dget(r, dirs[d].peers);
 			const struct np_node *ports = dget(r, xk == NP_XP_CNP ? "protocols" : "ports");
 
@@ -305,7 +305,7 @@ int decode_admin(struct dctx *c, enum np_xpolicy_kind xk)
 	const struct np_node *spec = dget(c->obj, "spec");
 	const struct np_node *subj = dget(spec, "subject");
 	const struct np_node *sns = dget(subj, "namespaces"), *spods = dget(subj, "pods");
-	const char *tier = np_node_str(dget(spec, "tier"));
+	const char *tier = dtext(dget(spec, "tier"));
 	struct np_xpolicy *x = push_x(c, xk, "policy.networking.k8s.io");
 	long long prio;
 

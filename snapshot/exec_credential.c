@@ -141,11 +141,8 @@ int np_exec_credential_parse(struct np_exec_result *out, const char *buf, size_t
 		np_exec_result_release(out);
 		if (rc == NP_ENOMEM)
 			return np_error_set(err, rc, "out of memory");
-		if (rc == NP_EAUTH) {
-			if (err)
-				*err = perr;
-			return rc;
-		}
+		if (rc == NP_EAUTH)
+			return rc; /* parse_doc's own message, already in err */
 		/* The parser's message may quote the content: give only the position. */
 		return np_error_set(err, NP_EAUTH, "exec plugin: output is not valid JSON "
 				    "(line %d, column %d)", perr.line, perr.column);

@@ -25,6 +25,7 @@
 #define SNIFF_ARCHIVE 512               /* enough for the ustar magic at 257 */
 #define CACHE_BUDGET (256ULL << 20)     /* members kept from the first archive pass */
 #define RATIO_FLOOR (10ULL << 20)       /* the ratio is checked past this output */
+#define SIZE_HINT_MAX (16ULL << 20)     /* largest first allocation a header may ask for */
 
 struct buf {
 	char *p;
@@ -169,9 +170,18 @@ static bool is_terraform(const char *path, const char *p, size_t n)
 	return find(p, n < 4096 ? n : 4096, "\"terraform_version\"", 19) != NULL;
 }
 
-/* Reads fd to EOF into b, at most max bytes in total; 1 if there was more. */
-static int read_fd(int fd, struct buf *b, unsigned long long max, int *errnum)
+/* Reads fd to EOF into b, at most max bytes in total; 1 if there was more.
+ * size_hint (a regular file's size) only sizes the first allocation. */
+static int read_fd(int fd, struct buf *b, unsigned long long max, unsigned long long size_hint,
+		   int *errnum)
 {
+	if (size_hint > max)
+		size_hint = max;
+	if (size_hint > b->len) {
+		int rc = buf_reserve(b, (size_t)(size_hint - b->len) + 1);
+		if (rc)
+			return rc;
+	}
 	for (;;) {
 		size_t want = BLOCK;
 		ssize_t n;
@@ -491,14 +501,16 @@ static int read_walked(struct tree *t, struct lay *lay, size_t i, struct buf *b,
 	(void)lay_classify(lay, i, &h);
 	fd = open(e->fspath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		ld_warn_file(ld, lay, &h, "ioError", istr(t, e->fspath), NULL,
-			     fd < 0 ? strerror(errno) : "not a regular file");
+		/* sniffing a file of unknown type: only an archive would matter */
+		if (!max_read)
+			ld_warn_file(ld, lay, &h, "ioError", istr(t, e->fspath), NULL,
+				     fd < 0 ? strerror(errno) : "not a regular file");
 		if (fd >= 0)
 			close(fd);
 		*skip = true;
 		return 0;
 	}
-	rc = read_fd(fd, b, max, &errnum);
+	rc = read_fd(fd, b, max, max_read ? 0 : (unsigned long long)st.st_size, &errnum);
 	close(fd);
 	if (rc == 1 && max_read && max == max_read)
 		return 0; /* a sniffed prefix */
@@ -510,7 +522,9 @@ static int read_walked(struct tree *t, struct lay *lay, size_t i, struct buf *b,
 				      member ? ld->lim->member_bytes : ld->lim->total_bytes);
 	}
 	if (rc == NP_EIO) {
-		ld_warn_file(ld, lay, &h, "ioError", istr(t, e->fspath), NULL, strerror(errnum));
+		if (!max_read)
+			ld_warn_file(ld, lay, &h, "ioError", istr(t, e->fspath), NULL,
+				     strerror(errnum));
 		*skip = true;
 		return 0;
 	}
@@ -870,8 +884,9 @@ static int account(struct tree *t, struct asrc *s, struct rd *r, size_t n, const
 
 /* Reads the current member's data; keeps it in b when keep (else only the
  * first bytes, to sniff a nested archive). */
-static int arc_data(struct tree *t, struct archive *a, struct asrc *s, const char *path,
-		    struct buf *b, bool keep, bool sniff, unsigned long long *aout, bool count_total)
+static int arc_data(struct tree *t, struct archive *a, struct archive_entry *ae, struct asrc *s,
+		    const char *path, struct buf *b, bool keep, bool sniff, unsigned long long *aout,
+		    bool count_total)
 {
 	struct rd r = { s->in, 0, aout };
 	unsigned char *blk = malloc(BLOCK);
@@ -880,8 +895,30 @@ static int arc_data(struct tree *t, struct archive *a, struct asrc *s, const cha
 
 	if (!blk)
 		return NP_ENOMEM;
+	if (keep && archive_entry_size_is_set(ae) && archive_entry_size(ae) > 0) {
+		/* the header's size only sizes the first allocation, capped: the
+		 * bytes actually read are what counts */
+		unsigned long long hint = (unsigned long long)archive_entry_size(ae);
+		if (hint > SIZE_HINT_MAX)
+			hint = SIZE_HINT_MAX;
+		if (hint > t->ld->lim->member_bytes)
+			hint = t->ld->lim->member_bytes;
+		if ((rc = buf_reserve(b, (size_t)hint + BLOCK))) {
+			free(blk);
+			return rc;
+		}
+	}
 	for (;;) {
-		la_ssize_t n = archive_read_data(a, blk, BLOCK);
+		unsigned char *dst = blk;
+		la_ssize_t n;
+
+		if (keep) {
+			/* straight into the kept buffer: no copy */
+			if ((rc = buf_reserve(b, BLOCK)))
+				break;
+			dst = (unsigned char *)b->p + b->len;
+		}
+		n = archive_read_data(a, dst, BLOCK);
 		if (n == 0)
 			break;
 		if (n < 0) {
@@ -892,24 +929,26 @@ static int arc_data(struct tree *t, struct archive *a, struct asrc *s, const cha
 		if ((rc = account(t, s, &r, (size_t)n, path, count_total)))
 			break;
 		if (keep) {
-			if ((rc = buf_append(b, blk, (size_t)n)))
-				break;
-		} else if (sniff && b->len < SNIFF_ARCHIVE) {
+			b->len += (size_t)n;
+			b->p[b->len] = '\0';
+		} else if (sniff) {
 			size_t take = SNIFF_ARCHIVE - b->len < (size_t)n ? SNIFF_ARCHIVE - b->len : (size_t)n;
 			if ((rc = buf_append(b, blk, take)))
 				break;
-			if (b->len >= SNIFF_ARCHIVE && !archive_magic((unsigned char *)b->p, b->len)) {
-				sniff = false;
-				if (t->is_zip) {
-					/* seekable zip: skipping costs nothing, no data is inflated */
-					if (archive_read_data_skip(a) != ARCHIVE_OK)
-						rc = arc_error(t, a, member_name(t, path, mtmp, sizeof(mtmp)),
-							       "member data corrupt or truncated");
+			if (b->len < SNIFF_ARCHIVE)
+				continue;
+			sniff = false;
+			if (archive_magic((unsigned char *)b->p, b->len)) {
+				/* a nested archive: keep all of it (one level only) */
+				keep = t->depth == 0;
+				if (keep && (rc = buf_append(b, blk + take, (size_t)n - take)))
 					break;
-				}
-			} else if (b->len >= SNIFF_ARCHIVE) {
-				sniff = false;
-				keep = t->depth == 0; /* a nested archive: keep it all */
+			} else if (t->is_zip) {
+				/* seekable zip: skipping costs nothing, no data is inflated */
+				if (archive_read_data_skip(a) != ARCHIVE_OK)
+					rc = arc_error(t, a, member_name(t, path, mtmp, sizeof(mtmp)),
+						       "member data corrupt or truncated");
+				break;
 			}
 		}
 	}
@@ -954,7 +993,7 @@ static int arc_scan(struct tree *t, struct asrc *s, bool *overflow)
 			break;
 		t->is_zip = (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
 		cand = lay_generic_ext(path);
-		rc = arc_data(t, a, s, path, &b, cand && !*overflow, !cand, &aout, true);
+		rc = arc_data(t, a, ae, s, path, &b, cand && !*overflow, !cand, &aout, true);
 		if (rc) {
 			free(path);
 			buf_release(&b);
@@ -1030,7 +1069,7 @@ static int arc_pass2(struct tree *t, struct asrc *s, struct lay *lay)
 				break;
 			continue;
 		}
-		rc = arc_data(t, a, s, t->v[i].path, &b, true, false, &aout, false);
+		rc = arc_data(t, a, ae, s, t->v[i].path, &b, true, false, &aout, false);
 		if (!rc && !b.p && (rc = buf_reserve(&b, 0)) == 0)
 			b.p[0] = '\0';
 		if (!rc)
@@ -1125,6 +1164,88 @@ out:
 }
 
 /* ---- named inputs ---- */
+static int errno_error(struct ld *ld, const char *file, int errnum)
+{
+	return np_error_setat(ld->err, errnum == ENOENT ? NP_ENOTFOUND : NP_EIO, file, NULL, 0, 0,
+			      "%s", strerror(errnum));
+}
+
+/* A named archive; b holds the prefix already read from fd. */
+static int named_archive(struct ld *ld, int fd, off_t start, const char *path, const char *file,
+			 struct buf *b, struct np_sha256 *sha, struct np_input *rec)
+{
+	struct tree t = { .ld = ld, .file = file, .named = true, .sha = sha };
+	int rc, errnum = 0;
+
+	if (start >= 0) {
+		if (lseek(fd, start, SEEK_SET) < 0)
+			return errno_error(ld, file, errno);
+		rc = ld_input_tree(&t, fd, path, NULL, 0);
+	} else {
+		/* a pipe: zip needs its end first, and the layout the member
+		 * list, so the stream is kept in memory (bounded) */
+		rc = read_fd(fd, b, ld->lim->total_bytes, 0, &errnum);
+		if (rc == 1)
+			return ld_limit_error(ld, file, NULL, "the archive read from a pipe",
+					      "total-bytes", ld->lim->total_bytes);
+		if (rc == NP_EIO)
+			return errno_error(ld, file, errnum);
+		if (rc)
+			return rc;
+		np_sha256_update(sha, b->p, b->len);
+		t.sha = NULL; /* hashed here: zip reads out of order */
+		rc = ld_input_tree(&t, -1, path, (unsigned char *)b->p, b->len);
+	}
+	rec->layout = t.kind ? t.kind : "generic";
+	return rc;
+}
+
+/* A named text file (JSON, YAML, HCL, CNI config, a cluster-info dump's
+ * stdout); b holds the prefix already read from fd. */
+static int named_text(struct ld *ld, int fd, const struct stat *st, const char *path,
+		      const char *file, struct buf *b, struct np_sha256 *sha, struct np_input *rec)
+{
+	unsigned long long room = ld->lim->total_bytes - ld->total;
+	unsigned long long max = ld->lim->member_bytes < room ? ld->lim->member_bytes : room;
+	unsigned long long hint = S_ISREG(st->st_mode) ? (unsigned long long)st->st_size : 0;
+	struct np_hint h = { .layout = "generic", .res = -1, .named = true };
+	struct lay *lay = NULL;
+	int rc, errnum = 0;
+	bool dump;
+
+	if (b->len && memchr(b->p, 0, b->len))
+		return np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0,
+				      "not a text file (NUL byte at offset %ld)", nul_at(b->p, b->len));
+	rc = b->len > max ? 1 : read_fd(fd, b, max, hint, &errnum);
+	if (rc == 1) {
+		bool member = ld->lim->member_bytes <= room;
+		return ld_limit_error(ld, file, NULL, member ? "the file's size" : "the total input size",
+				      member ? "member-bytes" : "total-bytes",
+				      member ? ld->lim->member_bytes : ld->lim->total_bytes);
+	}
+	if (rc == NP_EIO)
+		return errno_error(ld, file, errnum);
+	if (rc || (!b->p && (rc = buf_reserve(b, 0))))
+		return rc;
+	b->p[b->len] = '\0';
+	ld->total += b->len;
+	np_sha256_update(sha, b->p, b->len);
+	dump = dump_stdout(b->p, b->len);
+	if ((rc = lay_new_single(&lay, ld->m, dump ? LAY_CIDUMP : LAY_GENERIC)))
+		return rc;
+	if (dump) {
+		blank_logs(b->p, b->len);
+		h.layout = rec->layout = lay_name(LAY_CIDUMP);
+	} else if (is_terraform(path, b->p, b->len)) {
+		rec->layout = "terraform";
+	}
+	rc = ld_decode(ld, lay, b->p, b->len, file, NULL, &h);
+	if (!rc)
+		rc = lay_finish(lay, file);
+	lay_free(lay);
+	return rc;
+}
+
 int ld_input(struct ld *ld, const char *path, struct np_input *rec)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -1132,10 +1253,8 @@ int ld_input(struct ld *ld, const char *path, struct np_input *rec)
 	struct np_sha256 sha;
 	struct buf b = { 0 };
 	struct stat st;
-	struct lay *lay = NULL;
-	int fd = -1, rc = 0, errnum = 0;
-	off_t start = -1;
-	bool seekable;
+	int fd, rc, errnum = 0;
+	off_t start;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->path = np_model_str(ld->m, path);
@@ -1145,106 +1264,34 @@ int ld_input(struct ld *ld, const char *path, struct np_input *rec)
 	np_sha256_init(&sha);
 	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return np_error_setat(ld->err, errno == ENOENT ? NP_ENOTFOUND : NP_EIO, file, NULL, 0, 0,
-				      "%s", strerror(errno));
+		return errno_error(ld, file, errno);
 	if (fstat(fd, &st) != 0) {
-		rc = np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0, "%s", strerror(errno));
+		rc = errno_error(ld, file, errno);
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		struct tree t = { .ld = ld, .file = file, .named = true, .sha = &sha };
-		if (!is_stdin) {
-			close(fd);
-			fd = -1;
-		}
 		rc = dir_tree(&t, path);
 		rec->layout = t.kind ? t.kind : "generic";
 		tree_release(&t);
-		goto done;
+		goto out;
 	}
+	/* a regular file (also one redirected to stdin) is read again from here */
 	start = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
-	seekable = start >= 0;
-	rc = read_fd(fd, &b, LD_SNIFF_BYTES - 1, &errnum);
-	if (rc < 0) {
-		if (rc == NP_EIO)
-			rc = np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0, "%s", strerror(errnum));
+	rc = read_fd(fd, &b, LD_SNIFF_BYTES - 1, 0, &errnum);
+	if (rc == NP_EIO)
+		rc = errno_error(ld, file, errnum);
+	if (rc < 0)
 		goto out;
-	}
-	if (archive_magic((unsigned char *)b.p, b.len)) {
-		struct tree t = { .ld = ld, .file = file, .named = true, .sha = &sha };
-		if (seekable) {
-			if (lseek(fd, start, SEEK_SET) < 0) {
-				rc = np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0, "%s", strerror(errno));
-				goto out;
-			}
-			rc = ld_input_tree(&t, fd, path, NULL, 0);
-		} else {
-			/* a pipe: zip needs its end first, and the layout the member
-			 * list, so the stream is kept in memory (bounded) */
-			rc = read_fd(fd, &b, ld->lim->total_bytes, &errnum);
-			if (rc == 1)
-				rc = ld_limit_error(ld, file, NULL, "the archive read from a pipe",
-						    "total-bytes", ld->lim->total_bytes);
-			else if (rc == NP_EIO)
-				rc = np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0, "%s",
-						    strerror(errnum));
-			if (!rc) {
-				np_sha256_update(&sha, b.p, b.len);
-				t.sha = NULL; /* hashed here: zip reads out of order */
-				rc = ld_input_tree(&t, -1, path, (unsigned char *)b.p, b.len);
-			}
-		}
-		rec->layout = t.kind ? t.kind : "generic";
-		goto done;
-	}
-	if (b.len && memchr(b.p, 0, b.len)) {
-		rc = np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0,
-				    "not a text file (NUL byte at offset %ld)", nul_at(b.p, b.len));
-		goto out;
-	}
-	{
-		unsigned long long room = ld->lim->total_bytes - ld->total;
-		unsigned long long max = ld->lim->member_bytes < room ? ld->lim->member_bytes : room;
-		struct np_hint h = { .layout = "generic", .res = -1, .named = true };
-		bool dump;
-
-		rc = b.len > max ? 1 : read_fd(fd, &b, max, &errnum);
-		if (rc == 1) {
-			bool member = ld->lim->member_bytes <= room;
-			rc = ld_limit_error(ld, file, NULL, member ? "the file's size" : "the total input size",
-					    member ? "member-bytes" : "total-bytes",
-					    member ? ld->lim->member_bytes : ld->lim->total_bytes);
-			goto out;
-		}
-		if (rc == NP_EIO)
-			rc = np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0, "%s", strerror(errnum));
-		if (rc)
-			goto out;
-		if (!b.p && (rc = buf_reserve(&b, 0)))
-			goto out;
-		b.p[b.len] = '\0';
-		ld->total += b.len;
-		np_sha256_update(&sha, b.p, b.len);
-		dump = dump_stdout(b.p, b.len);
-		if ((rc = lay_new_single(&lay, ld->m, dump ? LAY_CIDUMP : LAY_GENERIC)))
-			goto out;
-		if (dump) {
-			blank_logs(b.p, b.len);
-			h.layout = rec->layout = lay_name(LAY_CIDUMP);
-		} else if (is_terraform(path, b.p, b.len)) {
-			rec->layout = "terraform";
-		}
-		rc = ld_decode(ld, lay, b.p, b.len, file, NULL, &h);
-		if (!rc)
-			rc = lay_finish(lay, file);
-	}
-done:
+	if (archive_magic((unsigned char *)b.p, b.len))
+		rc = named_archive(ld, fd, start, path, file, &b, &sha, rec);
+	else
+		rc = named_text(ld, fd, &st, path, file, &b, &sha, rec);
+out:
 	if (!rc)
 		np_sha256_final(&sha, rec->sha256);
-out:
-	lay_free(lay);
 	buf_release(&b);
-	if (fd > 0 || (fd == 0 && !is_stdin))
+	if (!is_stdin)
 		close(fd);
 	return rc;
 }

@@ -2,6 +2,7 @@
  * (length and hash), so lookups compare lengths and hashes before bytes,
  * growing never rehashes string contents, and strings may contain NUL. The
  * table is open addressing with linear probing, grown at 5/8 load. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +21,12 @@ struct str_hdr {
 #define STR_HDR 16u
 
 static uint64_t process_seed;
-static int process_seed_set;
+static pthread_once_t seed_once = PTHREAD_ONCE_INIT;
 
-uint64_t np_hash_seed(void)
+static void draw_seed(void)
 {
 	uint64_t s = 0;
 
-	/* A data race here at worst draws the seed twice; each draw is random. */
-	if (process_seed_set)
-		return process_seed;
 	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
 		struct timespec ts;
 
@@ -37,8 +35,12 @@ uint64_t np_hash_seed(void)
 		    (uint64_t)(uintptr_t)&s ^ ((uint64_t)getpid() << 32);
 	}
 	process_seed = s;
-	process_seed_set = 1;
-	return s;
+}
+
+uint64_t np_hash_seed(void)
+{
+	pthread_once(&seed_once, draw_seed);
+	return process_seed;
 }
 
 static const struct str_hdr *hdr_of(const char *s)

@@ -718,7 +718,8 @@ int np_json_decode(const char *buf, size_t len, const char *name,
 		if (rc)
 			goto out;
 		if ((size_t)(j.p - j.doc_start) > limits->max_doc_bytes) {
-			rc = fail_limit(&j, j.doc_start, "document size in bytes", "document-bytes",
+			/* j.p - 1 is the document's last byte, on the current line */
+			rc = fail_limit(&j, j.p - 1, "document size in bytes", "document-bytes",
 					limits->max_doc_bytes);
 			goto out;
 		}

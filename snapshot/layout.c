@@ -35,12 +35,18 @@ static const struct rinfo rtab[] = {
 	{ NP_RES_NETWORKPOLICIES, "networkpolicies", "extensions", "NetworkPolicy",
 	  "extensions/v1beta1", true, NULL, NULL },
 	{ NP_RES_NODES, "nodes", "", "Node", "v1", false, "nodes", "Nodes" },
-	{ NP_RES_DAEMONSETS, "daemonsets", "apps", "DaemonSet", "apps/v1", true, "daemonsets", "DaemonSets" },
-	{ NP_RES_DAEMONSETS, "daemonsets", "extensions", "DaemonSet", "extensions/v1beta1", true, NULL, NULL },
-	{ NP_RES_DEPLOYMENTS, "deployments", "apps", "Deployment", "apps/v1", true, "deployments", "Deployments" },
-	{ NP_RES_DEPLOYMENTS, "deployments", "extensions", "Deployment", "extensions/v1beta1", true, NULL, NULL },
-	{ NP_RES_REPLICASETS, "replicasets", "apps", "ReplicaSet", "apps/v1", true, "replicasets", "ReplicaSets" },
-	{ NP_RES_REPLICASETS, "replicasets", "extensions", "ReplicaSet", "extensions/v1beta1", true, NULL, NULL },
+	{ NP_RES_DAEMONSETS, "daemonsets", "apps", "DaemonSet", "apps/v1", true,
+	  "daemonsets", "DaemonSets" },
+	{ NP_RES_DAEMONSETS, "daemonsets", "extensions", "DaemonSet", "extensions/v1beta1", true,
+	  NULL, NULL },
+	{ NP_RES_DEPLOYMENTS, "deployments", "apps", "Deployment", "apps/v1", true,
+	  "deployments", "Deployments" },
+	{ NP_RES_DEPLOYMENTS, "deployments", "extensions", "Deployment", "extensions/v1beta1", true,
+	  NULL, NULL },
+	{ NP_RES_REPLICASETS, "replicasets", "apps", "ReplicaSet", "apps/v1", true,
+	  "replicasets", "ReplicaSets" },
+	{ NP_RES_REPLICASETS, "replicasets", "extensions", "ReplicaSet", "extensions/v1beta1", true,
+	  NULL, NULL },
 	{ NP_RES_STATEFULSETS, "statefulsets", "apps", "StatefulSet", "apps/v1", true, "statefulsets",
 	  "StatefulSets" },
 	{ NP_RES_JOBS, "jobs", "batch", "Job", "batch/v1", true, "jobs", "Jobs" },
@@ -66,8 +72,8 @@ static const struct rinfo rtab[] = {
 	  "CiliumClusterwideNetworkPolicy", "cilium.io/v2", false, NULL, NULL },
 	{ NP_RES_CALICO_NP, "networkpolicies", "crd.projectcalico.org", "NetworkPolicy",
 	  "crd.projectcalico.org/v1", true, NULL, NULL },
-	{ NP_RES_CALICO_NP, "networkpolicies", "projectcalico.org", "NetworkPolicy", "projectcalico.org/v3",
-	  true, NULL, NULL },
+	{ NP_RES_CALICO_NP, "networkpolicies", "projectcalico.org", "NetworkPolicy",
+	  "projectcalico.org/v3", true, NULL, NULL },
 	{ NP_RES_CALICO_GNP, "globalnetworkpolicies", "crd.projectcalico.org", "GlobalNetworkPolicy",
 	  "crd.projectcalico.org/v1", false, NULL, NULL },
 	{ NP_RES_CALICO_GNP, "globalnetworkpolicies", "projectcalico.org", "GlobalNetworkPolicy",
@@ -484,12 +490,14 @@ static void detect(struct lay *l)
 	if (detect_troubleshoot(l))
 		return;
 	root = common_top(l);
+	/* a known file name too, so that a manifest tree with a resources/
+	 * directory stays generic */
 	for (i = 0; i < l->n && !sb; i++) {
 		struct comps c;
 		split(l->paths[i] + root, &c);
-		if (sb_match(&c))
+		if (sb_match(&c) && rt_sonobuoy(c.p[c.n - 1], c.len[c.n - 1] - 5))
 			sb = true;
-		else if (velero_match(&c))
+		else if (velero_match(&c) && rt_dotted(c.p[1], c.len[1]))
 			ve = true;
 	}
 	if (sb)

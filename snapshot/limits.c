@@ -31,7 +31,8 @@ struct lim_name {
 };
 
 #define ULL_FIELD(f) offsetof(struct np_limits, f), T_ULL
-#define DEC_FIELD(f) offsetof(struct np_limits, decode) + offsetof(struct np_decode_limits, f), T_SIZE
+#define DEC_FIELD(f) \
+	offsetof(struct np_limits, decode) + offsetof(struct np_decode_limits, f), T_SIZE
 
 static const struct lim_name names[] = {
 	{ "total-bytes", true, ULL_FIELD(total_bytes) },

@@ -1308,7 +1308,8 @@ static void on_list_done(struct session *s, struct job *j, CURLcode cc, long sta
 		api_message(s, j, status, msg, sizeof(msg));
 		np_model_warn(s->m, "namespaces", j->ns, status == 403 ? "forbidden" : "notFound",
 			      SOURCE, "namespace %s could not be read: %s", j->ns ? j->ns : "", msg);
-		job_finish(s, j, false);
+		/* Done, not failed: a snapshot still says namespaces were looked at. */
+		job_finish(s, j, true);
 		return;
 	}
 
@@ -1452,7 +1453,7 @@ static void on_discovery_done(struct session *s, struct job *j, CURLcode cc, lon
 		}
 	}
 	np_decode_limits_default(&lim);
-	rc = -1;
+	rc = NP_EINVAL; /* no usable body */
 	if (cc == CURLE_OK && status == 200 && j->body.n)
 		rc = np_json_decode(j->body.p, j->body.n, j->url, &lim,
 				    j->kind == JK_APIS ? apis_doc : gv_doc, &c, &e);

@@ -852,6 +852,33 @@ static int write_bundle(struct writer *w, struct capture *c, const struct np_mod
 			lbuf_release(&p);
 		}
 	}
+	{
+		const struct live_rdesc *bt;
+		size_t nb, r;
+
+		/* Every namespace in scope that a read resource covers gets its file,
+		 * as troubleshoot writes them: ConfigMaps outside the CNI namespaces
+		 * are read by design (none of the CNI names live there). */
+		bt = live_builtin(&nb);
+		for (r = 0; r < nb && !w->rc; r++) {
+			char av[256];
+
+			if (!bt[r].namespaced || (opt->resources && !((opt->resources >> bt[r].res) & 1)))
+				continue;
+			api_version_of(&bt[r], av, sizeof(av));
+			for (k = 0; k < c->n_scope; k++) {
+				struct lbuf p = { 0 };
+
+				if (np_model_avail(m, (enum np_resource)bt[r].res, c->scope[k], NULL, NULL) !=
+				    NP_AVAIL_READ)
+					continue;
+				if (desc_path(&p, &bt[r], c->scope[k]) < 0 ||
+				    !sfiles_get(&c->done, p.p, bt[r].kind, av))
+					w->rc = NP_ENOMEM;
+				lbuf_release(&p);
+			}
+		}
+	}
 	for (i = 0; i < c->done.n && !w->rc; i++) {
 		const struct sfile *f = c->done.v[i];
 

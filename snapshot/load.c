@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "netpol/model.h"
+#include "netpol/terraform.h"
 #include "load_internal.h"
 
 static const char *res_name(int res)
@@ -34,7 +35,10 @@ int ld_decode(struct ld *ld, struct lay *lay, char *buf, size_t len, const char 
 	int rc;
 
 	memset(&e, 0, sizeof(e));
-	rc = np_decode_buffer(ld->m, buf, len, file, member, hint, ld->opt, &e);
+	if (np_tf_is_hcl(member ? member : file, buf, len))
+		rc = np_tf_decode_hcl(ld->m, buf, len, file, member, ld->opt, &e);
+	else
+		rc = np_decode_buffer(ld->m, buf, len, file, member, hint, ld->opt, &e);
 	if (rc == 0)
 		return 0;
 	if (rc == NP_ENOMEM || rc == NP_ELIMIT || hint->named || ld->opt->strict_inputs) {

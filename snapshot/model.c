@@ -1251,7 +1251,18 @@ int np_model_finish(struct np_model *m, struct np_error *err)
 	size_t i;
 	int rc;
 
-	/* Template pods from an earlier finish are rebuilt. */
+	/* Synthesised namespaces and template pods from an earlier finish are rebuilt. */
+	for (i = 0; i < m->namespaces.n; i++) {
+		if (m->namespaces.v[i].synthesized) {
+			size_t j, k = i;
+
+			for (j = i; j < m->namespaces.n; j++)
+				if (!m->namespaces.v[j].synthesized)
+					m->namespaces.v[k++] = m->namespaces.v[j];
+			m->namespaces.n = k;
+			break;
+		}
+	}
 	for (i = 0; i < m->pods.n; i++) {
 		if (m->pods.v[i].is_template) {
 			size_t j, k = i;

@@ -202,12 +202,14 @@ int cmd_cni(int argc, char **argv, struct np_io *io);
 int cmd_explain(int argc, char **argv, struct np_io *io);
 int cmd_help(int argc, char **argv, struct np_io *io);
 int cmd_matrix(int argc, char **argv, struct np_io *io);
+int cmd_snapshot(int argc, char **argv, struct np_io *io);
 int cmd_version(int argc, char **argv, struct np_io *io);
 extern const struct np_cli_spec np_spec_audit;
 extern const struct np_cli_spec np_spec_cni;
 extern const struct np_cli_spec np_spec_explain;
 extern const struct np_cli_spec np_spec_help;
 extern const struct np_cli_spec np_spec_matrix;
+extern const struct np_cli_spec np_spec_snapshot;
 extern const struct np_cli_spec np_spec_version;
 
 /* Prints the top-level help, a verb's --help, or the RBAC ClusterRole. */
@@ -302,7 +304,8 @@ int np_report_table(FILE *out, const struct np_out_ctx *o);
 int np_cni_table(FILE *out, const struct np_out_ctx *o);
 
 /* The report formats audit knows, for -o and --output-file. Adding a
- * format (markdown, sarif, junit, html) is one line in cmd/cmd_audit.c. */
+ * format (markdown, sarif, junit, html) is one line in cmd/cmd_audit.c
+ * (AUDIT_FORMATS). */
 struct np_report_format {
 	const char *name;
 	int (*write)(FILE *out, const struct np_out_ctx *o);

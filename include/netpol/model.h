@@ -330,21 +330,44 @@ struct np_input {
 	const char *layout;     /* "generic", "troubleshoot", "cluster-info-dump", "sonobuoy", "velero", "terraform" */
 };
 
-/* Terraform resources relevant to NP-104..106 (filled by the Terraform issue). */
+/* Terraform resources relevant to NP-104..106 (filled by snapshot/terraform.c;
+ * Kubescape's ClusterDescribe reuses them). */
+/* How a Terraform value was written; 0 (string) for records built without it. */
+enum np_tf_type {
+	NP_TF_T_STRING, NP_TF_T_BOOL, NP_TF_T_NUMBER, NP_TF_T_NULL,
+	NP_TF_T_LIST, NP_TF_T_OBJECT, /* a block, or an attribute with an object value */
+	NP_TF_T_UNRESOLVED,
+};
 struct np_tf_attr {
-	const char *path;     /* "network_profile.network_policy" */
-	const char *value;    /* literal text, or NULL if unresolved */
+	const char *path;     /* "network_profile.network_policy"; one entry per occurrence
+			       * (a repeated block gives several, in document order) */
+	const char *value;    /* literal text ("azure", "true", "3"), or NULL if unresolved,
+			       * null, a list or a block */
 	bool unresolved;
 	bool is_null;
-	int line, column;
+	int line, column;     /* of the attribute or block name */
+	/* Added by the Terraform reader: */
+	enum np_tf_type vtype;
+	const char *expr;     /* unresolved: the expression as written ("var.policy",
+			       * "dynamic \"network_profile\"", "(known after apply)"), else NULL */
+	const char *ref;      /* unresolved reference to a resource or module call:
+			       * "aws_eks_cluster.this", "module.eks"; else NULL */
+	bool dynamic;         /* a `dynamic` block stands for this block */
 };
 struct np_tf_resource {
-	const char *type;     /* "azurerm_kubernetes_cluster" */
-	const char *name;
+	const char *type;     /* "azurerm_kubernetes_cluster"; "module" for a module call */
+	const char *name;     /* resource name (plan/state: with its index, "this[0]") */
 	size_t n_attrs;
 	struct np_tf_attr *attrs;
 	size_t n_blocks_network_profile; /* count of repeated blocks where it matters */
 	struct np_loc loc;
+	/* Added by the Terraform reader: */
+	const char *module;   /* the module instance it belongs to: the directory of its
+			       * .tf/.tf.json file ("archive.tgz:dir" in archives), or
+			       * "<file>#<module address>" for plan/state ("" address = root) */
+	const char *format;   /* "hcl", "json" (.tf.json), "plan" or "state" */
+	const char *calls;    /* type "module": the module a local source calls, in the form of
+			       * module; NULL for registry, git or unresolved sources */
 };
 
 #define NP_VEC(T) struct { T *v; size_t n, cap; }

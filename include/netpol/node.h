@@ -69,7 +69,10 @@ bool np_node_is(const struct np_node *n, enum np_node_type t);
 typedef int (*np_doc_fn)(void *ctx, const struct np_node *doc, int doc_index);
 
 /* Decodes one JSON text (RFC 8259; also a stream of concatenated JSON values,
- * each reported as a document). name is used for error messages. */
+ * each reported as a document). name is used for error messages.
+ * Strings may contain U+0000 (from "\u0000"): the bytes are kept and str.len /
+ * key_len count them, so a C-string view is shorter; compare len with strlen
+ * where that matters. Columns count characters, not bytes. */
 int np_json_decode(const char *buf, size_t len, const char *name,
 		   const struct np_decode_limits *limits, np_doc_fn fn, void *ctx,
 		   struct np_error *err);

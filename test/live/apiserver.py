@@ -26,6 +26,8 @@ FAULTS keys (all optional; counters are consumed per matching request):
   corrupt: {R: N}               the next N bodies of R are not JSON
   slow: {R: SECONDS}            delay every list of R
   discovery_forbidden: true     /apis is 403
+  unauthorized_resources: [R]   401 on every list of R (after the first request)
+  redirect: {R: N}              302 to another path on the next N lists of R
 """
 import argparse
 import base64
@@ -63,6 +65,8 @@ CRDS = {
                           False)]},
     "crd.projectcalico.org": {"v1": [("networkpolicies", "NetworkPolicy", True),
                                      ("globalnetworkpolicies", "GlobalNetworkPolicy", False)]},
+    "projectcalico.org": {"v3": [("networkpolicies", "NetworkPolicy", True),
+                                 ("globalnetworkpolicies", "GlobalNetworkPolicy", False)]},
 }
 
 
@@ -78,6 +82,7 @@ class State:
         self.tokens = dict(t.split("=", 1) for t in (args.token or []))
         self.basic = dict(b.split("=", 1) for b in (args.basic or []))
         self.crd_groups = set(args.crd_group or [])
+        self.anonymous = args.anonymous
         self.lock = threading.Lock()
         self.log = open(args.log, "a") if args.log else None
         self.requests = 0
@@ -179,7 +184,7 @@ class Handler(BaseHTTPRequestHandler):
                 for k, v in rdn:
                     if k == "commonName":
                         return v, "cert"
-        return None, "none"
+        return st.anonymous, "none"
 
     def do_POST(self):
         self.reject()
@@ -306,6 +311,13 @@ class Handler(BaseHTTPRequestHandler):
                     403, "Forbidden", f'{plural} is forbidden: User "{rec["user"]}" cannot '
                     f'list resource "{plural}" in API group "{group}"{who}'))
                 return 403
+        if plural in (st.faults.get("unauthorized_resources") or []):
+            self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
+            return 401
+        if st.take("redirect", plural):
+            self.send_json(302, status(302, "Found", "moved"),
+                           {"Location": "/api/v1/namespaces/default/pods"})
+            return 302
         delay = (st.faults.get("slow") or {}).get(plural)
         if delay:
             time.sleep(delay)
@@ -383,11 +395,16 @@ def main():
     ap.add_argument("--token", action="append", help="TOKEN=USER")
     ap.add_argument("--basic", action="append", help="USER=PASSWORD")
     ap.add_argument("--crd-group", action="append", help="serve this CRD group")
+    ap.add_argument("--anonymous", help="the user of requests without credentials")
     ap.add_argument("--faults")
     ap.add_argument("--log")
     args = ap.parse_args()
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # TLS handshakes a test makes fail on purpose are not news
+
+    srv = Server(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     srv.state = State(args)
     if not args.http:

@@ -5,6 +5,7 @@
 
 LIVE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SERVER_PID=
+PROXY_PID=
 T=
 
 skip() {
@@ -18,6 +19,10 @@ fail() {
 }
 
 live_cleanup() {
+	if [ -n "$PROXY_PID" ]; then
+		kill "$PROXY_PID" 2>/dev/null
+		wait "$PROXY_PID" 2>/dev/null
+	fi
 	if [ -n "$SERVER_PID" ]; then
 		kill "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
@@ -26,7 +31,9 @@ live_cleanup() {
 }
 
 live_init() {
-	command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
+	# Debian's python3 first: version-manager shims cost seconds per start.
+	PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
+	[ -n "$PYTHON" ] || skip "python3 is not installed"
 	command -v openssl >/dev/null 2>&1 || skip "openssl is not installed"
 	command -v jq >/dev/null 2>&1 || skip "jq is not installed"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/np-live.XXXXXX")
@@ -45,16 +52,16 @@ live_init() {
 make_certs() {
 	(
 		cd "$T" || exit 1
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 \
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt -days 2 \
 			-subj "/CN=np-test-ca" 2>/dev/null || exit 1
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.crt \
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout other-ca.key -out other-ca.crt \
 			-days 2 -subj "/CN=np-other-ca" 2>/dev/null || exit 1
-		openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
 			-subj "/CN=np-test-server" 2>/dev/null || exit 1
 		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.test\n' > san.ext
 		openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
 			-out server.crt -days 2 -extfile san.ext 2>/dev/null || exit 1
-		openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr \
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key -out client.csr \
 			-subj "/CN=cert-user" 2>/dev/null || exit 1
 		printf 'extendedKeyUsage=clientAuth\n' > client.ext
 		openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
@@ -63,13 +70,13 @@ make_certs() {
 }
 
 gen_cluster() {
-	python3 "$LIVE_DIR/gen_cluster.py" "$T/cluster.json" "$@" || fail "gen_cluster.py"
+	"$PYTHON" "$LIVE_DIR/gen_cluster.py" "$T/cluster.json" "$@" || fail "gen_cluster.py"
 }
 
 # start_server [--faults FILE] [--http] [other apiserver.py flags]
 start_server() {
 	rm -f "$T/port"
-	python3 "$LIVE_DIR/apiserver.py" --objects "$T/cluster.json" --port-file "$T/port" \
+	"$PYTHON" "$LIVE_DIR/apiserver.py" --objects "$T/cluster.json" --port-file "$T/port" \
 		--cert "$T/server.crt" --key "$T/server.key" --client-ca "$T/ca.crt" \
 		--token good-token=token-user --token exec-token=exec-user \
 		--token exec-token-1=exec-user --token exec-token-2=exec-user \
@@ -86,6 +93,20 @@ start_server() {
 	[ -s "$T/port" ] || fail "the API server did not start"
 	PORT=$(cat "$T/port")
 	: > "$T/requests.log"
+}
+
+start_proxy() {
+	rm -f "$T/proxy.port"
+	"$PYTHON" "$LIVE_DIR/proxy.py" --port-file "$T/proxy.port" --log "$T/proxy.log" \
+		2>"$T/proxy.err" &
+	PROXY_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		[ -s "$T/proxy.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$T/proxy.port" ] || fail "the proxy did not start"
+	PROXY_PORT=$(cat "$T/proxy.port")
 }
 
 stop_server() {
@@ -136,7 +157,7 @@ user_exec() {
 	cat <<EOF
     exec:
       apiVersion: client.authentication.k8s.io/v1
-      command: python3
+      command: $PYTHON
       args: ["$LIVE_DIR/exec-plugin.py", "--flag"]
       interactiveMode: Never
       provideClusterInfo: true

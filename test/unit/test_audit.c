@@ -643,6 +643,7 @@ static void test_summary_counts(void **state)
 	x = fx_xpolicy(&t->m, NP_XP_CILIUM_NP, "CiliumNetworkPolicy", "excluded", "c3");
 	x = fx_xpolicy(&t->m, NP_XP_CALICO_NP, "StagedNetworkPolicy", "a", "staged");
 	t->m.xpolicies.v[x].ignored = true;
+	fx_xpolicy(&t->m, NP_XP_CALICO_NP, "NetworkPolicy", "a", "calico");
 	t->opt.scope.exclude_globs = globs;
 	t->opt.scope.n_globs = 1;
 	run(t, "NP-103");
@@ -654,9 +655,11 @@ static void test_summary_counts(void **state)
 	assert_int_equal(t->r.pods_isolatable, 3);
 	assert_int_equal(t->r.pods_ingress_isolated, 2);
 	assert_int_equal(t->r.pods_egress_isolated, 1);
-	assert_int_equal(t->r.policies_by_kind.n, 2);
+	assert_int_equal(t->r.policies_by_kind.n, 3);
 	assert_string_equal(t->r.policies_by_kind.kinds[0], "CiliumClusterwideNetworkPolicy");
+	assert_string_equal(t->r.policies_by_kind.kinds[1], "CiliumNetworkPolicy");
 	assert_int_equal(t->r.policies_by_kind.counts[1], 1);
+	assert_string_equal(t->r.policies_by_kind.kinds[2], "NetworkPolicy.projectcalico.org");
 	assert_true(t->r.complete);
 	assert_int_equal(t->r.excluded_namespaces.n, 1);
 }

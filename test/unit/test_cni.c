@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "netpol/audit.h"
 #include "netpol/model.h"
@@ -294,6 +295,12 @@ static const struct np_finding *finding_on(const struct np_control_result *res, 
 	fail_msg("no finding on %s %s", kind, name);
 	return NULL;
 }
+
+static const char *const AKS_AZURE[] = { "kubernetes.azure.com/managedby", "aks",
+					 "kubernetes.azure.com/network-policy", "azure", NULL };
+static const char *const AKS_NONE[] = { "kubernetes.azure.com/managedby", "aks",
+					"kubernetes.azure.com/network-policy", "none", NULL };
+static const char *const AKS_BARE[] = { "kubernetes.azure.com/managedby", "aks", NULL };
 
 /* ------------------------------------------------------------ flannel */
 
@@ -800,6 +807,117 @@ static void test_openshift_unsupported_cni_is_unknown(void **state)
 	assert_status(f, "NP-101", NP_ST_WARN);
 }
 
+/* A workload of kind in ns with the given containers (YAML list items). */
+static void add_workload(struct fx *f, const char *kind, const char *ns, const char *name,
+			 const char *containers)
+{
+	char buf[4096];
+	int n = snprintf(buf, sizeof(buf),
+			 "apiVersion: apps/v1\nkind: %s\nmetadata:\n  name: %s\n  namespace: %s\n"
+			 "spec:\n  selector:\n    matchLabels:\n      app: %s\n  template:\n"
+			 "    metadata:\n      labels:\n        app: %s\n    spec:\n"
+			 "      containers:\n%s",
+			 kind, name, ns, name, name, containers);
+
+	assert_true(n > 0 && (size_t)n < sizeof(buf));
+	decode_text(f, name, buf, (size_t)n);
+}
+
+static const char ANTREA_AGENT[] =
+	"      - name: antrea-agent\n        image: antrea/antrea-agent-ubuntu:v2.1.0\n"
+	"      - name: antrea-ovs\n        image: antrea/antrea-agent-ubuntu:v2.1.0\n";
+
+static void test_antrea_agent_with_controller_enforces(void **state)
+{
+	struct fx *f = *state;
+
+	add_workload(f, "DaemonSet", "kube-system", "antrea-agent", ANTREA_AGENT);
+	add_workload(f, "Deployment", "kube-system", "antrea-controller",
+		     "      - name: antrea-controller\n"
+		     "        image: antrea/antrea-controller-ubuntu:v2.1.0\n");
+	assert_string_equal(engine(f, "antrea")->enforces, "yes");
+	assert_status(f, "NP-101", NP_ST_PASS);
+}
+
+static void test_antrea_agent_without_controller_does_not_enforce(void **state)
+{
+	struct fx *f = *state;
+
+	add_workload(f, "DaemonSet", "kube-system", "antrea-agent", ANTREA_AGENT);
+	assert_string_equal(engine(f, "antrea")->enforces, "no");
+	assert_status(f, "NP-101", NP_ST_FAIL);
+}
+
+static void test_weave_with_npc_enforces(void **state)
+{
+	struct fx *f = *state;
+
+	add_workload(f, "DaemonSet", "kube-system", "weave-net",
+		     "      - name: weave\n        image: weaveworks/weave-kube:2.8.1\n"
+		     "      - name: weave-npc\n        image: weaveworks/weave-npc:2.8.1\n");
+	assert_string_equal(engine(f, "weave")->enforces, "yes");
+}
+
+static void test_weave_without_npc_does_not_enforce(void **state)
+{
+	struct fx *f = *state;
+
+	add_workload(f, "DaemonSet", "kube-system", "weave-net",
+		     "      - name: weave\n        image: weaveworks/weave-kube:2.8.1\n");
+	assert_string_equal(engine(f, "weave")->enforces, "no");
+}
+
+static void test_kube_ovn_enable_np_false_does_not_enforce(void **state)
+{
+	struct fx *f = *state;
+
+	add_workload(f, "DaemonSet", "kube-system", "kube-ovn-cni",
+		     "      - name: cni-server\n        image: docker.io/kubeovn/kube-ovn:v1.13.0\n");
+	add_workload(f, "Deployment", "kube-system", "kube-ovn-controller",
+		     "      - name: kube-ovn-controller\n        image: docker.io/kubeovn/kube-ovn:v1.13.0\n"
+		     "        args:\n        - --enable-np=false\n");
+	assert_string_equal(engine(f, "kube-ovn")->enforces, "no");
+}
+
+static void test_ovn_kubernetes_daemonset_enforces(void **state)
+{
+	struct fx *f = *state;
+
+	add_workload(f, "DaemonSet", "ovn-kubernetes", "ovnkube-node",
+		     "      - name: ovnkube-controller\n"
+		     "        image: ghcr.io/ovn-org/ovn-kubernetes/ovn-kube-ubuntu:master\n");
+	assert_string_equal(engine(f, "ovn-kubernetes")->enforces, "yes");
+}
+
+static void test_azure_cni_alone_fails_with_az_aks_fix(void **state)
+{
+	struct fx *f = *state;
+	struct np_control_result *res;
+
+	add_workload(f, "DaemonSet", "kube-system", "azure-cns",
+		     "      - name: cns-container\n"
+		     "        image: mcr.microsoft.com/containernetworking/azure-cns:v1.6.0\n");
+	add_node(f, "aks-0", NULL, NULL, AKS_BARE, NULL);
+	set_ready(f, "kube-system", "azure-cns", 1, 1);
+	assert_string_equal(engine(f, "azure-cni")->enforces, "no");
+	res = control_mode(f, "NP-101", false);
+	assert_int_equal(res->status, NP_ST_FAIL);
+	assert_non_null(strstr(res->remediation, "az aks update"));
+}
+
+static void test_azure_cni_powered_by_cilium_enforces(void **state)
+{
+	struct fx *f = *state;
+	static const char *const lab[] = { "kubernetes.azure.com/managedby", "aks",
+					   "kubernetes.azure.com/ebpf-dataplane", "cilium",
+					   "kubernetes.azure.com/network-policy", "cilium", NULL };
+
+	add_node(f, "aks-0", NULL, NULL, lab, NULL);
+	assert_string_equal(engine(f, "cilium")->enforces, "yes");
+	assert_status(f, "NP-101", NP_ST_PASS);
+	assert_status(f, "NP-104", NP_ST_PASS);
+}
+
 static void test_nothing_detected_is_manual(void **state)
 {
 	struct fx *f = *state;
@@ -955,16 +1073,23 @@ static void test_platform_k3s_from_node_args(void **state)
 	assert_string_equal(f->r.cluster.platform, "k3s");
 }
 
-static void test_platform_kind_and_minikube(void **state)
+static void test_platform_kind_from_provider_id(void **state)
 {
 	struct fx *f = *state;
-	static const char *const lab[] = { "minikube.k8s.io/name", "minikube", NULL };
 
 	add_node(f, "kind-control-plane", NULL, "kind://docker/kind/kind-control-plane", NULL, NULL);
 	finish(f);
 	assert_int_equal(np_cni_detect(&f->r, &f->m), 0);
 	assert_string_equal(f->r.cluster.platform, "kind");
+}
+
+static void test_platform_minikube_from_label(void **state)
+{
+	struct fx *f = *state;
+	static const char *const lab[] = { "minikube.k8s.io/name", "minikube", NULL };
+
 	add_node(f, "minikube", NULL, NULL, lab, NULL);
+	finish(f);
 	assert_int_equal(np_cni_detect(&f->r, &f->m), 0);
 	assert_string_equal(f->r.cluster.platform, "minikube");
 }
@@ -983,11 +1108,6 @@ static void test_platform_unknown_without_evidence(void **state)
 
 /* ------------------------------------------------------------- NP-104 */
 
-static const char *const AKS_AZURE[] = { "kubernetes.azure.com/managedby", "aks",
-					 "kubernetes.azure.com/network-policy", "azure", NULL };
-static const char *const AKS_NONE[] = { "kubernetes.azure.com/managedby", "aks",
-					"kubernetes.azure.com/network-policy", "none", NULL };
-static const char *const AKS_BARE[] = { "kubernetes.azure.com/managedby", "aks", NULL };
 
 static void test_np104_passes_with_network_policy_label(void **state)
 {
@@ -1402,26 +1522,47 @@ static struct np_control_result *kics(struct fx *f, const char *rel)
 	return control_mode(f, "NP-101", true);
 }
 
+/* The line KICS reports for file in positive_expected_result.json (it spells
+ * the key "fileName" or "filename"). */
+static int kics_expected_line(const char *file)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(DATA "kics/positive_expected_result.json", 0, &jerr);
+	size_t i;
+	json_t *it;
+	int line = -1;
+
+	assert_non_null(root);
+	json_array_foreach(root, i, it) {
+		json_t *name = json_object_get(it, "fileName");
+		if (!name)
+			name = json_object_get(it, "filename");
+		if (json_is_string(name) && strcmp(json_string_value(name), file) == 0)
+			line = (int)json_integer_value(json_object_get(it, "line"));
+	}
+	json_decref(root);
+	assert_true(line > 0);
+	return line;
+}
+
 static void test_kics_conflist_flannel_fails_at_type_line(void **state)
 {
 	struct np_control_result *res = kics(*state, "kics/positive.json");
 
-	/* positive_expected_result.json: line 6 of positive.json */
 	assert_int_equal(res->status, NP_ST_FAIL);
 	assert_int_equal(res->findings.n, 1);
-	assert_int_equal(res->findings.v[0].loc.line, 6);
+	assert_int_equal(res->findings.v[0].loc.line, kics_expected_line("positive.json"));
 }
 
 static void test_kics_configmap_flannel_fails_at_key_line(void **state)
 {
 	struct np_control_result *res = kics(*state, "kics/positive2.yaml");
 
-	/* positive_expected_result.json: line 10 of positive2.yaml */
 	assert_int_equal(res->status, NP_ST_FAIL);
 	assert_int_equal(res->findings.n, 1);
 	assert_string_equal(res->findings.v[0].kind, "ConfigMap");
 	assert_string_equal(res->findings.v[0].name, "kube-flannel-cfg");
-	assert_int_equal(res->findings.v[0].loc.line, 10);
+	assert_int_equal(res->findings.v[0].loc.line, kics_expected_line("positive2.yaml"));
 }
 
 static void test_kics_calico_conflist_passes(void **state)
@@ -1465,6 +1606,26 @@ static void test_kics_fixtures_agree_in_k8s_mode(void **state)
 
 	load(f, "kics/positive2.yaml");
 	assert_status(f, "NP-101", NP_ST_FAIL);
+}
+
+/* ------------------------------------------------------------- limits */
+
+static void test_many_plugin_types_do_not_fail_detection(void **state)
+{
+	struct fx *f = *state;
+	size_t cap = 64 * 1024, o = 0;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	o += (size_t)snprintf(buf + o, cap - o, "{\"cniVersion\": \"1.0.0\", \"name\": \"x\", \"plugins\": [");
+	for (int i = 0; i < 500; i++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s{\"type\": \"plugin-%d\"}", i ? "," : "", i);
+	o += (size_t)snprintf(buf + o, cap - o, ", {\"type\": \"flannel\"}]}");
+	decode_text(f, "many.conflist", buf, o);
+	free(buf);
+	assert_string_equal(engine(f, "flannel")->enforces, "no");
+	assert_true(f->r.cluster.n_cni >= 2);
+	assert_status(f, "NP-101", NP_ST_WARN);
 }
 
 int main(void)
@@ -1513,6 +1674,14 @@ int main(void)
 		T(test_openshift_sdn_multitenant_does_not_enforce),
 		T(test_openshift_calico_network_enforces),
 		T(test_openshift_unsupported_cni_is_unknown),
+		T(test_antrea_agent_with_controller_enforces),
+		T(test_antrea_agent_without_controller_does_not_enforce),
+		T(test_weave_with_npc_enforces),
+		T(test_weave_without_npc_does_not_enforce),
+		T(test_kube_ovn_enable_np_false_does_not_enforce),
+		T(test_ovn_kubernetes_daemonset_enforces),
+		T(test_azure_cni_alone_fails_with_az_aks_fix),
+		T(test_azure_cni_powered_by_cilium_enforces),
 		T(test_nothing_detected_is_manual),
 		T(test_config_content_outranks_configmap_name),
 		T(test_flannel_seen_only_in_a_config_fails),
@@ -1526,7 +1695,8 @@ int main(void)
 		T(test_azure_provider_alone_is_not_aks),
 		T(test_platform_gke_from_nodepool_label),
 		T(test_platform_k3s_from_node_args),
-		T(test_platform_kind_and_minikube),
+		T(test_platform_kind_from_provider_id),
+		T(test_platform_minikube_from_label),
 		T(test_platform_unknown_without_evidence),
 		T(test_np104_passes_with_network_policy_label),
 		T(test_np104_fails_on_network_policy_none),
@@ -1567,6 +1737,7 @@ int main(void)
 		T(test_kics_invalid_cni_json_finds_nothing),
 		T(test_kics_ignores_running_flannel_daemonset),
 		T(test_kics_fixtures_agree_in_k8s_mode),
+		T(test_many_plugin_types_do_not_fail_detection),
 #undef T
 	};
 

@@ -400,8 +400,10 @@ static void test_namespace_labels(void **state)
 	(void)state;
 	np_model_init(&m);
 	load(&m, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {z: '1', b: '2'}\n");
-	assert_int_equal(m.namespaces.v[0].labels.n, 2);
+	assert_int_equal(m.namespaces.v[0].labels.n, 3);
 	assert_string_equal(m.namespaces.v[0].labels.keys[0], "b");
+	assert_string_equal(m.namespaces.v[0].labels.keys[1], "kubernetes.io/metadata.name");
+	assert_string_equal(np_labels_get(&m.namespaces.v[0].labels, "kubernetes.io/metadata.name"), "a");
 	assert_string_equal(np_labels_get(&m.namespaces.v[0].labels, "z"), "1");
 	np_model_release(&m);
 }
@@ -975,6 +977,39 @@ static void test_non_string_label_values_keep_their_text(void **state)
 	np_model_release(&m);
 }
 
+static void test_nul_in_a_label_value_drops_the_label(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	load(&m, "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\",\n"
+		 " \"metadata\": {\"name\": \"a\", \"labels\": {\"x\": \"1\\u00002\", \"y\": \"ok\"}}}");
+	assert_null(np_labels_get(&m.namespaces.v[0].labels, "x"));
+	assert_string_equal(np_labels_get(&m.namespaces.v[0].labels, "y"), "ok");
+	assert_int_equal(m.warnings.n, 1);
+	assert_non_null(strstr(m.warnings.v[0].message, "NUL"));
+	np_model_release(&m);
+}
+
+static void test_kics_option_marks_the_model(void **state)
+{
+	struct np_model m;
+	struct np_load_options opt;
+	struct np_error err;
+
+	(void)state;
+	np_model_init(&m);
+	memset(&opt, 0, sizeof(opt));
+	memset(&err, 0, sizeof(err));
+	np_limits_default(&opt.limits);
+	opt.kics = true;
+	assert_int_equal(decode_hint(&m, "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n", NULL,
+				     &opt, &err), 0);
+	assert_true(m.kics);
+	np_model_release(&m);
+}
+
 static void test_scalars_where_maps_belong_do_not_crash(void **state)
 {
 	static const char *const docs[] = {
@@ -1053,6 +1088,8 @@ int main(void)
 		cmocka_unit_test(test_kics_seed_pod_and_policy),
 		cmocka_unit_test(test_pod_labels_as_a_list_warns_and_decodes_the_rest),
 		cmocka_unit_test(test_non_string_label_values_keep_their_text),
+		cmocka_unit_test(test_nul_in_a_label_value_drops_the_label),
+		cmocka_unit_test(test_kics_option_marks_the_model),
 		cmocka_unit_test(test_scalars_where_maps_belong_do_not_crash),
 	};
 

@@ -621,6 +621,21 @@ static void test_expression_problems_missing_key_and_operator(void **state)
 	assert_true(p->pod_selector.invalid);
 }
 
+static void test_nul_characters_invalidate_values(void **state)
+{
+	const struct np_netpol *p = decode_text(
+		"{\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"NetworkPolicy\",\n"
+		" \"metadata\": {\"name\": \"n\", \"namespace\": \"a\"},\n"
+		" \"spec\": {\"podSelector\": {\"matchLabels\": {\"app\": \"web\\u0000x\"}},\n"
+		"  \"ingress\": [{\"ports\": [{\"port\": \"http\\u0000\"}]}]}}");
+
+	(void)state;
+	expect_fail(p, "spec.podSelector.matchLabels.app: must be a string, not a string with a NUL");
+	assert_true(p->pod_selector.invalid);
+	expect_fail(p, "spec.ingress[0].ports[0].port: contains a NUL character");
+	assert_true(p->ingress[0].invalid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +677,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_shapes_fail_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_name_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expression_problems_missing_key_and_operator, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_characters_invalidate_values, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

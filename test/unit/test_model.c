@@ -744,6 +744,22 @@ static void test_finish_twice_does_not_duplicate_templates(void **state)
 	np_model_release(&m);
 }
 
+static void test_namespace_defined_after_a_finish_replaces_the_synthesized_one(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	load(&m, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: late}\n");
+	finish(&m);
+	assert_true(np_model_find_namespace(&m, "late")->synthesized);
+	load(&m, "apiVersion: v1\nkind: Namespace\nmetadata: {name: late, labels: {x: y}}\n");
+	finish(&m);
+	assert_int_equal(m.namespaces.n, 1);
+	assert_false(np_model_find_namespace(&m, "late")->synthesized);
+	np_model_release(&m);
+}
+
 static void test_release_of_empty_model_and_null(void **state)
 {
 	struct np_model m;
@@ -793,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_terminated_pods_do_not_prevent_a_template),
 		cmocka_unit_test(test_inferred_deployment_in_input_gets_no_template),
 		cmocka_unit_test(test_finish_twice_does_not_duplicate_templates),
+		cmocka_unit_test(test_namespace_defined_after_a_finish_replaces_the_synthesized_one),
 		cmocka_unit_test(test_release_of_empty_model_and_null),
 	};
 

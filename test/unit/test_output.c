@@ -763,6 +763,197 @@ static void test_read_file_enforces_limit(void **state)
 	unlink(path);
 }
 
+
+/* ---- verbs end to end on a small input ---- */
+
+struct cap {
+	char *out, *err;
+	size_t out_len, err_len;
+	int code;
+};
+
+static void run_verb(struct cap *c, int (*fn)(int, char **, struct np_io *), char **argv)
+{
+	struct np_io io = { 0 };
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	io.out = open_memstream(&c->out, &c->out_len);
+	io.err = open_memstream(&c->err, &c->err_len);
+	c->code = fn(argc, argv, &io);
+	fclose(io.out);
+	fclose(io.err);
+}
+
+static void cap_free(struct cap *c)
+{
+	free(c->out);
+	free(c->err);
+}
+
+#define SMALL NP_TEST_DATA "/cmd/small.yaml"
+
+static const json_t *control(const json_t *report, const char *id)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(json_object_get(report, "controls"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "id")), id) == 0)
+			return c;
+	return NULL;
+}
+
+static void test_audit_json_end_to_end(void **state)
+{
+	char *argv[] = { (char *)"audit", (char *)"-f", (char *)SMALL, (char *)"-o", (char *)"json", NULL };
+	struct cap c = { 0 };
+	json_error_t je;
+	json_t *j;
+	const json_t *np102;
+
+	(void)state;
+	setenv("SOURCE_DATE_EPOCH", "1769860800", 1);
+	run_verb(&c, cmd_audit, argv);
+	unsetenv("SOURCE_DATE_EPOCH");
+	/* NP-102 fails for team-b at medium: the default --fail-on low gives 1 */
+	assert_int_equal(c.code, 1);
+	j = json_loads(c.out, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "generatedAt")), "2026-01-31T12:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "source"), "mode")), "offline");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(j, "source"),
+									     "inputs"), 0)), SMALL);
+	np102 = control(j, "NP-102");
+	assert_non_null(np102);
+	assert_string_equal(json_string_value(json_object_get(np102, "status")), "FAIL");
+	json_decref(j);
+	cap_free(&c);
+}
+
+static void test_audit_fail_on_none_exits_0_and_yaml_matches_json(void **state)
+{
+	char *argv_j[] = { (char *)"audit", (char *)"-f", (char *)SMALL, (char *)"-ojson", (char *)"--fail-on=none", NULL };
+	char *argv_y[] = { (char *)"audit", (char *)"-f", (char *)SMALL, (char *)"-oyaml", (char *)"--fail-on=none", NULL };
+	struct cap cj = { 0 }, cy = { 0 };
+	json_error_t je;
+	json_t *j;
+	struct rt r = { NULL, 0, false };
+	struct np_decode_limits lim;
+	struct np_error err;
+
+	(void)state;
+	setenv("SOURCE_DATE_EPOCH", "1", 1);
+	run_verb(&cj, cmd_audit, argv_j);
+	run_verb(&cy, cmd_audit, argv_y);
+	unsetenv("SOURCE_DATE_EPOCH");
+	assert_int_equal(cj.code, 0);
+	assert_int_equal(cy.code, 0);
+	j = json_loads(cj.out, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "failOn")), "none");
+	r.want = j;
+	np_decode_limits_default(&lim);
+	assert_int_equal(np_yaml_decode(cy.out, cy.out_len, "yaml", &lim, rt_doc, &r, &err), 0);
+	assert_int_equal(r.docs, 1);
+	assert_true(r.ok);
+	json_decref(j);
+	cap_free(&cj);
+	cap_free(&cy);
+}
+
+static void test_audit_controls_selection_and_skipped_list(void **state)
+{
+	char *argv[] = { (char *)"audit", (char *)"-f", (char *)SMALL, (char *)"-o", (char *)"json",
+			 (char *)"--controls", (char *)"np-102", NULL };
+	struct cap c = { 0 };
+	json_error_t je;
+	json_t *j, *skipped;
+	size_t n;
+
+	(void)state;
+	run_verb(&c, cmd_audit, argv);
+	j = json_loads(c.out, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(json_object_get(j, "controls")), 1);
+	assert_non_null(control(j, "NP-102"));
+	skipped = json_object_get(j, "skippedControls");
+	np_controls_catalog(&n);
+	assert_int_equal(json_array_size(skipped), n - 1);
+	json_decref(j);
+	cap_free(&c);
+}
+
+static void test_audit_table_quiet_end_to_end(void **state)
+{
+	char *argv[] = { (char *)"audit", (char *)"-f", (char *)SMALL, (char *)"-q", (char *)"--color=never", NULL };
+	struct cap c = { 0 };
+
+	(void)state;
+	run_verb(&c, cmd_audit, argv);
+	assert_int_equal(c.code, 1);
+	assert_non_null(strstr(c.out, "[FAIL] NP-102"));
+	assert_null(strstr(c.out, "== Findings =="));
+	assert_int_equal(c.err_len, 0);
+	cap_free(&c);
+}
+
+static void test_audit_missing_input_exits_2_one_line(void **state)
+{
+	char *argv[] = { (char *)"audit", (char *)"-f", (char *)"/nonexistent/in.yaml", NULL };
+	struct cap c = { 0 };
+
+	(void)state;
+	run_verb(&c, cmd_audit, argv);
+	assert_int_equal(c.code, 2);
+	assert_int_equal(c.out_len, 0);
+	assert_non_null(strstr(c.err, "kubectl-netpol: /nonexistent/in.yaml"));
+	assert_ptr_equal(strchr(c.err, '\n'), c.err + c.err_len - 1);
+	cap_free(&c);
+}
+
+static void test_audit_output_file_written_atomically(void **state)
+{
+	char dir[] = "/tmp/np-of-XXXXXX";
+	char spec[300], path[256];
+	char *argv[] = { (char *)"audit", (char *)"-f", (char *)SMALL, (char *)"-q", (char *)"--output-file", spec, NULL };
+	struct cap c = { 0 };
+	json_error_t je;
+	json_t *j;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	snprintf(spec, sizeof(spec), "json=%s", path);
+	run_verb(&c, cmd_audit, argv);
+	assert_int_equal(c.code, 1);
+	j = json_load_file(path, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "kind")), "AuditReport");
+	json_decref(j);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0); /* no temporary file left behind */
+	cap_free(&c);
+}
+
+static void test_cni_json_kind(void **state)
+{
+	char *argv[] = { (char *)"cni", (char *)"-f", (char *)SMALL, (char *)"-o", (char *)"json", NULL };
+	struct cap c = { 0 };
+	json_error_t je;
+	json_t *j;
+
+	(void)state;
+	run_verb(&c, cmd_cni, argv);
+	j = json_loads(c.out, 0, &je);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "kind")), "CNIReport");
+	assert_true(json_is_array(json_object_get(json_object_get(j, "cluster"), "cni")));
+	json_decref(j);
+	cap_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -800,6 +991,13 @@ int main(void)
 		cmocka_unit_test(test_atomic_write_renames_into_place),
 		cmocka_unit_test(test_atomic_write_into_missing_dir_fails),
 		cmocka_unit_test(test_read_file_enforces_limit),
+		cmocka_unit_test(test_audit_json_end_to_end),
+		cmocka_unit_test(test_audit_fail_on_none_exits_0_and_yaml_matches_json),
+		cmocka_unit_test(test_audit_controls_selection_and_skipped_list),
+		cmocka_unit_test(test_audit_table_quiet_end_to_end),
+		cmocka_unit_test(test_audit_missing_input_exits_2_one_line),
+		cmocka_unit_test(test_audit_output_file_written_atomically),
+		cmocka_unit_test(test_cni_json_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

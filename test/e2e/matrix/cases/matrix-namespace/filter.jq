@@ -1,0 +1,1 @@
+{policies: [.policies[] | (.namespace // "") + "/" + .name], pods: [.pods[] | .namespace + "/" + .name]}
