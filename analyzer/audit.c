@@ -76,11 +76,11 @@ static const struct control_impl impls[] = {
 	{ "NP-106", np_control_np106, 0, 0 },
 	{ "NP-201", np_control_np201, RES_NS_POLICIES, VAC_K8S },
 	{ "NP-202", np_control_np202, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
-	{ "NP-203", NULL, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
-	{ "NP-204", NULL, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
-	{ "NP-205", NULL, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
+	{ "NP-203", np_control_np203, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
+	{ "NP-204", np_control_np204, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
+	{ "NP-205", np_control_np205, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
 	{ "NP-206", np_control_np206, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
-	{ "NP-207", NULL, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
+	{ "NP-207", np_control_np207, RES_POD_CONTROLS, VAC_PODS | VAC_K8S },
 	{ "NP-208", np_control_np208, RES_BIT(NP_RES_NETWORKPOLICIES), VAC_K8S },
 };
 

@@ -30,8 +30,6 @@ static int nullcmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int nullcmp(const char *a, const char *b);
-
 static int strptr_cmp(const void *pa, const void *pb)
 {
 	return nullcmp(*(const char *const *)pa, *(const char *const *)pb);
@@ -120,7 +118,7 @@ static void policy_fill(struct np_matrix_policy *mp, const struct np_model *m, s
 
 		mp->namespace = x->namespace;
 		mp->name = x->name ? x->name : "";
-		mp->kind = x->kind;
+		mp->kind = x->kind ? x->kind : "";
 		mp->api_group = x->api_group ? x->api_group : "";
 		mp->types_effective = np_xpolicy_isolation(x);
 	}
@@ -431,40 +429,40 @@ static bool same_workload(const struct np_matrix_row *a, const struct np_matrix_
 	       nullcmp(a->api_group, b->api_group) == 0;
 }
 
-static int block_rows(struct np_matrix *mx, struct np_matrix_block *blk, size_t first, size_t last,
-		      bool per_pod)
+/* --pods: one row per pod, in pod order. */
+static int pod_rows(struct np_matrix *mx, struct np_matrix_block *blk, size_t first, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		const struct np_matrix_pod *mp = &mx->pods[first + i];
+		struct np_matrix_row *row = &blk->rows[i];
+
+		row->kind = "Pod";
+		row->api_group = "";
+		row->name = mp->pod->name;
+		row->n_pods = 1;
+		row->pods = alloc_array(&mx->mem, 1, sizeof(*row->pods));
+		if (!row->pods)
+			return NP_ENOMEM;
+		row->pods[0] = first + i;
+		row_fill_flags(row, mp);
+		if ((rc = row_fill_cells(mx, row, mp)) < 0)
+			return rc;
+	}
+	blk->n_rows = n;
+	return 0;
+}
+
+/* One row per workload, split where pods differ in labels (bar generated
+ * ones), hostNetwork, template or coverage. */
+static int workload_rows(struct np_matrix *mx, struct np_matrix_block *blk, size_t first, size_t n)
 {
 	struct group_key *keys = NULL;
 	const struct group_key **rep = NULL;
-	size_t n = last - first, i, r;
+	size_t i, r;
 	int rc = 0;
-
-	blk->n_pods = n;
-	if (n == 0)
-		return 0;
-	blk->rows = alloc_array(&mx->mem, n, sizeof(*blk->rows));
-	if (!blk->rows)
-		return NP_ENOMEM;
-	if (per_pod) {
-		for (i = 0; i < n; i++) {
-			const struct np_matrix_pod *mp = &mx->pods[first + i];
-			struct np_matrix_row *row = &blk->rows[i];
-
-			row->kind = "Pod";
-			row->api_group = "";
-			row->name = mp->pod->name;
-			row->n_pods = 1;
-			row->pods = alloc_array(&mx->mem, 1, sizeof(*row->pods));
-			if (!row->pods)
-				return NP_ENOMEM;
-			row->pods[0] = first + i;
-			row_fill_flags(row, mp);
-			if ((rc = row_fill_cells(mx, row, mp)) < 0)
-				return rc;
-		}
-		blk->n_rows = n;
-		goto count;
-	}
 
 	keys = calloc(n, sizeof(*keys));
 	rep = calloc(n, sizeof(*rep));
@@ -535,17 +533,34 @@ static int block_rows(struct np_matrix *mx, struct np_matrix_block *blk, size_t 
 		i = j;
 	}
 	qsort(blk->rows, blk->n_rows, sizeof(*blk->rows), row_cmp);
-count:
+out:
+	free(keys);
+	free(rep);
+	return rc;
+}
+
+static int block_rows(struct np_matrix *mx, struct np_matrix_block *blk, size_t first, size_t last,
+		      bool per_pod)
+{
+	size_t n = last - first, i;
+	int rc;
+
+	blk->n_pods = n;
+	if (n == 0)
+		return 0;
+	blk->rows = alloc_array(&mx->mem, n, sizeof(*blk->rows));
+	if (!blk->rows)
+		return NP_ENOMEM;
+	rc = per_pod ? pod_rows(mx, blk, first, n) : workload_rows(mx, blk, first, n);
+	if (rc < 0)
+		return rc;
 	for (i = 0; i < blk->n_rows; i++) {
 		const struct np_matrix_row *row = &blk->rows[i];
 
 		if (!row->host_network && !row->ingress_isolated && !row->egress_isolated)
 			blk->n_uncovered_rows++;
 	}
-out:
-	free(keys);
-	free(rep);
-	return rc;
+	return 0;
 }
 
 /* ---- build ---- */

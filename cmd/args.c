@@ -14,11 +14,14 @@
 
 /* The verb table, sorted by name. Adding a verb is one line here. */
 static const struct np_command commands[] = {
+	{ "__complete", cmd___complete, &np_spec___complete },
 	{ "audit", cmd_audit, &np_spec_audit },
 	{ "cni", cmd_cni, &np_spec_cni },
+	{ "completion", cmd_completion, &np_spec_completion },
 	{ "explain", cmd_explain, &np_spec_explain },
 	{ "help", cmd_help, &np_spec_help },
 	{ "matrix", cmd_matrix, &np_spec_matrix },
+	{ "reach", cmd_reach, &np_spec_reach },
 	{ "snapshot", cmd_snapshot, &np_spec_snapshot },
 	{ "version", cmd_version, &np_spec_version },
 };
@@ -110,6 +113,28 @@ static const struct global_flag global_flags[] = {
 };
 
 #define N_GLOBAL_FLAGS (sizeof(global_flags) / sizeof(global_flags[0]))
+
+size_t np_cli_flags(const struct np_cli_spec *spec, struct np_flag_info *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; spec && spec->flags && spec->flags[i].name; i++, n++) {
+		const struct np_flag *f = &spec->flags[i];
+		if (n < max)
+			out[n] = (struct np_flag_info){ f->name, f->short_name, f->kind, false, f->metavar,
+							f->help };
+	}
+	for (size_t i = 0; i < N_GLOBAL_FLAGS; i++) {
+		const struct global_flag *g = &global_flags[i];
+		if (spec && !(g->group == 0 || (spec->groups & g->group)))
+			continue;
+		if (n < max)
+			out[n] = (struct np_flag_info){ g->name, g->short_name, g->kind, g->id == F_VERBOSE, NULL,
+							NULL };
+		n++;
+	}
+	return n;
+}
 #define MAX_SHOWN 200 /* bytes of a user-supplied token quoted in a message */
 
 int np_exit_code(int np_code)

@@ -50,7 +50,11 @@ static int write_yaml(FILE *out, const struct np_out_ctx *o)
 	X("table", write_table)        \
 	X("wide", write_wide)          \
 	X("json", write_json)          \
-	X("yaml", write_yaml)
+	X("yaml", write_yaml)          \
+	X("markdown", np_report_markdown) \
+	X("sarif", np_report_sarif)    \
+	X("junit", np_report_junit)    \
+	X("html", np_report_html)
 
 #define AS_FORMAT(name, fn) { name, fn },
 #define AS_NAME(name, fn) name,
@@ -70,7 +74,8 @@ const struct np_cli_spec np_spec_audit = {
 	.summary = "CIS-style audit of NetworkPolicy coverage, with findings and remediations",
 	.usage =
 		"Usage:\n"
-		"  kubectl netpol audit [SOURCE] [-o table|wide|json|yaml] [--fail-on LEVEL] [--fail-on-warn]\n"
+		"  kubectl netpol audit [SOURCE] [-o table|wide|json|yaml|markdown|sarif|junit|html]\n"
+		"                       [--fail-on LEVEL] [--fail-on-warn]\n"
 		"                       [--controls IDS] [--skip-controls IDS] [--exclude-namespaces GLOBS]\n"
 		"                       [--exclude-system-namespaces] [--include-idle-workloads]\n"
 		"                       [--exceptions FILE] [--baseline REPORT.json] [--strict-inputs]\n"
@@ -87,7 +92,9 @@ const struct np_cli_spec np_spec_audit = {
 		"  kubectl netpol audit\n"
 		"  kubectl netpol audit -n team-a --controls NP-103,NP-201\n"
 		"  kubectl netpol audit -f bundle.tar.gz -o json\n"
-		"  kubectl netpol audit -f manifests/ --fail-on medium --output-file json=report.json\n",
+		"  kubectl netpol audit -f manifests/ --fail-on medium --output-file json=report.json\n"
+		"  kubectl netpol audit -f manifests/ -o markdown --output-file sarif=netpol.sarif \\\n"
+		"      --output-file junit=netpol.xml --output-file html=netpol.html\n",
 	.groups = NP_CLI_OUTPUT | NP_CLI_SOURCE | NP_CLI_LIVE | NP_CLI_CONTROLS | NP_CLI_SCOPE |
 		  NP_CLI_AUDIT,
 	.outputs = audit_outputs,
@@ -333,6 +340,11 @@ int cmd_audit(int argc, char **argv, struct np_io *io)
 	o.quiet = cli.quiet;
 	o.no_headers = cli.no_headers;
 	o.width = io->out_tty ? io->width : 0;
+	o.scope = &opt.scope;
+	/* a cut markdown report points to the complete one */
+	for (size_t i = 0; i < cli.n_output_files && !o.full_report; i++)
+		if (strcmp(cli.output_files[i].format, "markdown") != 0)
+			o.full_report = cli.output_files[i].path;
 	if ((code = write_reports(&cli, io, &o)) != 0)
 		goto out;
 	code = np_audit_exit_code(&r, cli.fail_on, cli.fail_on_warn, cli.kics);

@@ -444,10 +444,11 @@ static int block_table(FILE *out, const struct mctx *c, const struct np_matrix_b
 		for (k = 0; k < blk->n_policies; k++)
 			table_set(&t, row, fixed + k, cell_text(np_matrix_cell(rw, blk->policies[k])),
 				  NULL);
+		/* hostNetwork rows are no coverage failure (DESIGN §4): not red. */
 		table_set(&t, row, fixed + blk->n_policies, rw->ingress_isolated ? "yes" : "no",
-			  color ? (rw->ingress_isolated ? GREEN : RED) : NULL);
+			  color && !rw->host_network ? (rw->ingress_isolated ? GREEN : RED) : NULL);
 		table_set(&t, row, fixed + blk->n_policies + 1, rw->egress_isolated ? "yes" : "no",
-			  color ? (rw->egress_isolated ? GREEN : RED) : NULL);
+			  color && !rw->host_network ? (rw->egress_isolated ? GREEN : RED) : NULL);
 	}
 	if (blk->n_rows == 0) {
 		row = table_row(&t);

@@ -578,6 +578,14 @@ static int internal_dump_error(struct dctx *c, const struct np_node *at)
 			      "export again with a newer kubectl");
 }
 
+static bool has_name(const struct np_node *obj)
+{
+	const struct np_node *meta = dget(obj, "metadata");
+	const char *name = dtext(dget(meta, "name")), *gen = dtext(dget(meta, "generateName"));
+
+	return (name && *name) || (gen && *gen);
+}
+
 static int decode_item(struct dctx *c, const struct np_node *obj, const char *dflt_kind,
 		       const char *dflt_api)
 {
@@ -609,6 +617,18 @@ static int decode_item(struct dctx *c, const struct np_node *obj, const char *df
 		c->m->n_objects++;
 		if (rc == 1)
 			c->m->n_k8s_objects++;
+	}
+	if (rc == 1 && !has_name(obj)) {
+		/* the API server rejects such an object: say so, since its
+		 * findings can only name it "" */
+		const struct np_node *meta = dget(obj, "metadata");
+		const struct np_node *at = meta ? meta : obj;
+
+		if (np_model_warn(c->m, kind_resource(c->kind), NULL, "invalid", c->file,
+				  "%s%s%s:%d:%d: %s without metadata.name", c->file ? c->file : "",
+				  c->member ? ": " : "", c->member ? c->member : "", at->line,
+				  at->column, c->kind) < 0)
+			return NP_ENOMEM;
 	}
 	c->obj = NULL;
 	return 0;

@@ -2,7 +2,8 @@
  * NetworkPolicy/GlobalNetworkPolicy, AdminNetworkPolicy,
  * BaselineAdminNetworkPolicy and ClusterNetworkPolicy. Their rules are
  * reported, not evaluated, so only the subject, the isolated directions and
- * the deny-all-peers rules are kept. */
+ * the deny-all-peers rules are kept; the admin kinds also keep their rules,
+ * which reach evaluates. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,223 @@ static unsigned admin_denies(struct dctx *c, const struct np_node *spec, enum np
 	return bits;
 }
 
+/* ---- rules, for reach (DESIGN §4 Admin tiers) ---- */
+
+/* Rule problems are not reported here (NP-208 covers NetworkPolicies only):
+ * the rule is marked invalid and fails closed. */
+static void xselector(struct dctx *c, const struct np_node *n, struct np_selector *out)
+{
+	size_t fails = c->n_fail;
+	bool quiet = c->quiet;
+
+	c->quiet = true;
+	dselector(c, n, "peer", false, out);
+	c->quiet = quiet;
+	c->n_fail = fails;
+}
+
+static enum np_proto xproto(const struct np_node *n, bool *ok)
+{
+	const char *s = dtext(n);
+
+	if (!n || n->type == NP_NODE_NULL)
+		return NP_PROTO_TCP;
+	if (s && strcmp(s, "TCP") == 0)
+		return NP_PROTO_TCP;
+	if (s && strcmp(s, "UDP") == 0)
+		return NP_PROTO_UDP;
+	if (s && strcmp(s, "SCTP") == 0)
+		return NP_PROTO_SCTP;
+	*ok = false;
+	return NP_PROTO_INVALID;
+}
+
+static bool xportnum(const struct np_node *n, int *out)
+{
+	long long v;
+
+	if (!dint(n, &v) || v < 1 || v > 65535)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+/* AdminNetworkPolicyPort (v1alpha1): portNumber, namedPort or portRange. */
+static bool xport_v1alpha1(struct dctx *c, const struct np_node *pn, struct np_xport *pt)
+{
+	const struct np_node *num = dget(pn, "portNumber"), *named = dget(pn, "namedPort");
+	const struct np_node *range = dget(pn, "portRange");
+	bool ok = true;
+
+	pt->line = pn ? pn->line : 0;
+	pt->column = pn ? pn->column : 0;
+	if (num && num->type == NP_NODE_MAP) {
+		pt->proto = xproto(dget(num, "protocol"), &ok);
+		ok = xportnum(dget(num, "port"), &pt->port) && ok;
+		pt->end_port = pt->port;
+	} else if (named) {
+		const char *s = dtext(named);
+
+		pt->proto = NP_PROTO_INVALID;
+		pt->port_name = s ? dstr(c, s) : NULL;
+		ok = s && *s;
+	} else if (range && range->type == NP_NODE_MAP) {
+		pt->proto = xproto(dget(range, "protocol"), &ok);
+		ok = xportnum(dget(range, "start"), &pt->port) && ok;
+		ok = xportnum(dget(range, "end"), &pt->end_port) && ok;
+		ok = ok && pt->end_port >= pt->port;
+	} else {
+		ok = false;
+	}
+	return ok;
+}
+
+/* ClusterNetworkPolicyProtocol (v1alpha2): tcp/udp/sctp {destinationPort:
+ * {number | range}} or destinationNamedPort. */
+static bool xport_v1alpha2(struct dctx *c, const struct np_node *pn, struct np_xport *pt)
+{
+	static const struct {
+		const char *key;
+		enum np_proto proto;
+	} protos[] = { { "tcp", NP_PROTO_TCP }, { "udp", NP_PROTO_UDP }, { "sctp", NP_PROTO_SCTP } };
+	const struct np_node *named = dget(pn, "destinationNamedPort");
+	size_t i;
+
+	pt->line = pn ? pn->line : 0;
+	pt->column = pn ? pn->column : 0;
+	if (named) {
+		const char *s = dtext(named);
+
+		pt->proto = NP_PROTO_INVALID;
+		pt->port_name = s ? dstr(c, s) : NULL;
+		return s && *s;
+	}
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		const struct np_node *pr = dget(pn, protos[i].key), *dp, *range;
+
+		if (!pr)
+			continue;
+		pt->proto = protos[i].proto;
+		dp = dget(pr, "destinationPort");
+		if (!dp || dp->type == NP_NODE_NULL) {
+			pt->all_ports = true;
+			return true;
+		}
+		range = dget(dp, "range");
+		if (range) {
+			if (!xportnum(dget(range, "start"), &pt->port) ||
+			    !xportnum(dget(range, "end"), &pt->end_port))
+				return false;
+			return pt->end_port >= pt->port;
+		}
+		if (!xportnum(dget(dp, "number"), &pt->port))
+			return false;
+		pt->end_port = pt->port;
+		return true;
+	}
+	return false;
+}
+
+static bool xpeer(struct dctx *c, const struct np_node *pn, bool egress, struct np_xpeer *p)
+{
+	const struct np_node *ns = dget(pn, "namespaces"), *pods = dget(pn, "pods");
+	const struct np_node *nodes = dget(pn, "nodes"), *nets = dget(pn, "networks");
+	size_t i, n;
+
+	p->line = pn ? pn->line : 0;
+	p->column = pn ? pn->column : 0;
+	if (ns && ns->type == NP_NODE_MAP) {
+		p->kind = NP_XPEER_NAMESPACES;
+		xselector(c, peer_namespaces(ns), &p->ns_sel);
+		p->ns_sel.present = true;
+		return !p->ns_sel.invalid;
+	}
+	if (pods && pods->type == NP_NODE_MAP) {
+		const struct np_node *nsel = dget(pods, "namespaceSelector");
+
+		p->kind = NP_XPEER_PODS;
+		xselector(c, peer_namespaces(nsel ? nsel : dget(pods, "namespaces")), &p->ns_sel);
+		xselector(c, dget(pods, "podSelector"), &p->sel);
+		return !p->ns_sel.invalid && !p->sel.invalid;
+	}
+	if (egress && nodes && nodes->type == NP_NODE_MAP) {
+		p->kind = NP_XPEER_NODES;
+		xselector(c, nodes, &p->sel);
+		return !p->sel.invalid;
+	}
+	if (egress && nets && nets->type == NP_NODE_SEQ) {
+		p->kind = NP_XPEER_NETWORKS;
+		n = dseq_len(nets);
+		p->networks = dalloc(c, n, sizeof(*p->networks));
+		if (!p->networks)
+			return false;
+		for (i = 0; i < n; i++) {
+			const char *cidr = dtext(nets->u.seq.items[i]);
+
+			if (!cidr)
+				return false;
+			p->networks[p->n_networks++] = dstr(c, cidr);
+		}
+		return n > 0;
+	}
+	p->kind = NP_XPEER_UNKNOWN;
+	return false;
+}
+
+static void xrules(struct dctx *c, const struct np_node *spec, enum np_xpolicy_kind xk,
+		   bool egress, size_t *n_out, struct np_xrule **out)
+{
+	const struct np_node *rules = dget(spec, egress ? "egress" : "ingress");
+	size_t i, j, n = dseq_len(rules);
+
+	*n_out = 0;
+	*out = n ? dalloc(c, n, sizeof(**out)) : NULL;
+	if (!*out)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct np_node *rn = rules->u.seq.items[i];
+		const struct np_node *peers = dget(rn, egress ? "to" : "from");
+		const struct np_node *ports = dget(rn, xk == NP_XP_CNP ? "protocols" : "ports");
+		const char *action = dtext(dget(rn, "action"));
+		const char *name = dtext(dget(rn, "name"));
+		struct np_xrule *r = &(*out)[i];
+		size_t np = dseq_len(peers), nq = dseq_len(ports);
+
+		r->line = rn ? rn->line : 0;
+		r->column = rn ? rn->column : 0;
+		r->name = name ? dstr(c, name) : NULL;
+		if (action && (strcmp(action, "Allow") == 0 || strcmp(action, "Accept") == 0))
+			r->action = NP_XACT_ALLOW;
+		else if (action && strcmp(action, "Deny") == 0)
+			r->action = NP_XACT_DENY;
+		else if (action && strcmp(action, "Pass") == 0 && xk != NP_XP_BANP)
+			r->action = NP_XACT_PASS;
+		else
+			r->action = NP_XACT_INVALID;
+		if (!rn || rn->type != NP_NODE_MAP || np == 0)
+			r->invalid = true;
+		r->peers = np ? dalloc(c, np, sizeof(*r->peers)) : NULL;
+		for (j = 0; r->peers && j < np; j++)
+			if (!xpeer(c, peers->u.seq.items[j], egress, &r->peers[j]))
+				r->invalid = true;
+		r->n_peers = r->peers ? np : 0;
+		r->ports_present = nq > 0;
+		r->ports = nq ? dalloc(c, nq, sizeof(*r->ports)) : NULL;
+		for (j = 0; r->ports && j < nq; j++) {
+			bool ok = xk == NP_XP_CNP ?
+				xport_v1alpha2(c, ports->u.seq.items[j], &r->ports[j]) :
+				xport_v1alpha1(c, ports->u.seq.items[j], &r->ports[j]);
+
+			if (!ok)
+				r->invalid = true;
+		}
+		r->n_ports = r->ports ? nq : 0;
+		if (ports && ports->type != NP_NODE_SEQ && ports->type != NP_NODE_NULL)
+			r->invalid = true;
+	}
+	*n_out = n;
+}
+
 int decode_admin(struct dctx *c, enum np_xpolicy_kind xk)
 {
 	const struct np_node *spec = dget(c->obj, "spec");
@@ -333,6 +551,8 @@ int decode_admin(struct dctx *c, enum np_xpolicy_kind xk)
 	}
 	x->subject_all_namespaces = np_selector_is_empty(&x->subject_ns);
 	x->denies_all = admin_denies(c, spec, xk);
+	xrules(c, spec, xk, false, &x->n_ingress, &x->ingress);
+	xrules(c, spec, xk, true, &x->n_egress, &x->egress);
 	/* Admin kinds isolate a direction only through a Deny rule on all peers. */
 	x->isolates = x->denies_all;
 	return c->oom ? NP_ENOMEM : 0;

@@ -34,34 +34,43 @@ static void set_msg(struct np_error *err, const char *fmt, va_list ap)
 
 int np_error_set(struct np_error *err, int code, const char *fmt, ...)
 {
+	struct np_error tmp;
 	va_list ap;
 
 	if (!err)
 		return code;
+	/* callers may pass err->msg as an argument (wrapping an earlier
+	 * error): format before anything is cleared */
+	va_start(ap, fmt);
+	set_msg(&tmp, fmt, ap);
+	va_end(ap);
 	np_error_clear(err);
 	err->code = code;
-	va_start(ap, fmt);
-	set_msg(err, fmt, ap);
-	va_end(ap);
+	memcpy(err->msg, tmp.msg, sizeof(err->msg));
 	return code;
 }
 
 int np_error_setat(struct np_error *err, int code, const char *file, const char *member,
 		   int line, int column, const char *fmt, ...)
 {
+	struct np_error tmp;
 	va_list ap;
 
 	if (!err)
 		return code;
+	/* file, member or an argument may point into err itself */
+	va_start(ap, fmt);
+	set_msg(&tmp, fmt, ap);
+	va_end(ap);
+	copy_field(tmp.file, sizeof(tmp.file), file);
+	copy_field(tmp.member, sizeof(tmp.member), member);
 	np_error_clear(err);
 	err->code = code;
-	copy_field(err->file, sizeof(err->file), file);
-	copy_field(err->member, sizeof(err->member), member);
+	memcpy(err->file, tmp.file, sizeof(err->file));
+	memcpy(err->member, tmp.member, sizeof(err->member));
+	memcpy(err->msg, tmp.msg, sizeof(err->msg));
 	err->line = line > 0 ? line : 0;
 	err->column = err->line && column > 0 ? column : 0;
-	va_start(ap, fmt);
-	set_msg(err, fmt, ap);
-	va_end(ap);
 	return code;
 }
 

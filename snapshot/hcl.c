@@ -876,13 +876,19 @@ static int json_string(struct hp *h, struct sbuf *b, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 		char esc[8];
 
-		if (c == '"' || c == '\\') {
+		/* as Terraform (Go's encoding/json): short escapes, and <, >, &,
+		 * U+2028 and U+2029 as \u sequences */
+		if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t') {
 			esc[0] = '\\';
-			esc[1] = (char)c;
+			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : (char)c;
 			rc = sb_put(h, b, esc, 2);
-		} else if (c < 0x20) {
+		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
 			rc = sb_put(h, b, esc, 6);
+		} else if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			rc = sb_put(h, b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029", 6);
+			i += 2;
 		} else {
 			rc = sb_put(h, b, s + i, 1);
 		}

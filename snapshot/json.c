@@ -19,7 +19,8 @@
  * - integers that fit int64 are NP_NODE_INT, every other number is
  *   NP_NODE_FLOAT with its text;
  * - columns count characters (not bytes) from 1, like libyaml's marks;
- * - duplicate keys are all kept; np_node_get returns the last one.
+ * - duplicate keys are all kept; np_node_get returns the last one;
+ * - strings have quoted = true, like quoted YAML scalars.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -611,6 +612,7 @@ value:
 		rc = parse_string(j, &str->u.str.s, &str->u.str.len);
 		if (rc)
 			return rc;
+		str->quoted = true; /* as a quoted YAML scalar: always a string */
 		v = str;
 		break;
 	case 't': case 'f': case 'n':

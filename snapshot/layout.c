@@ -63,7 +63,7 @@ static const struct rinfo rtab[] = {
 	  "MutatingWebhookConfiguration", "admissionregistration.k8s.io/v1", false,
 	  "mutating-webhook-configurations", NULL },
 	{ NP_RES_APISERVICES, "apiservices", "apiregistration.k8s.io", "APIService",
-	  "apiregistration.k8s.io/v1", false, NULL, NULL },
+	  "apiregistration.k8s.io/v1", false, "apiservices", NULL },
 	{ NP_RES_CRDS, "customresourcedefinitions", "apiextensions.k8s.io", "CustomResourceDefinition",
 	  "apiextensions.k8s.io/v1", false, "custom-resource-definitions", "CustomResourceDefinitions" },
 	{ NP_RES_CILIUM_NP, "ciliumnetworkpolicies", "cilium.io", "CiliumNetworkPolicy", "cilium.io/v2",
@@ -217,7 +217,7 @@ bool lay_generic_ext(const char *path)
 }
 
 /* ---- state ---- */
-enum aux_kind { AUX_NONE, AUX_TS_ERRORS, AUX_TS_CANI, AUX_SB_QUERIES, AUX_SB_CONFIG };
+enum aux_kind { AUX_NONE, AUX_TS_ERRORS, AUX_TS_CANI, AUX_SB_QUERIES, AUX_SB_CONFIG, AUX_MARKER };
 
 struct ecls {
 	unsigned char action;   /* enum lay_action */
@@ -264,6 +264,10 @@ struct lay {
 	bool ts_cr_dir, ts_crd_file;
 	bool sb_config, sb_configured[NP_RES__COUNT], sb_ns_file;
 	bool dump_nodes;
+	bool generic_objects; /* a generic file supplied objects */
+	/* kubectl-netpol's own snapshots: the exact availability it recorded */
+	NP_VEC(struct nsav) marker;
+	bool marker_whole[NP_RES__COUNT];
 };
 
 #define VEC_PUSH(vec, val) \
@@ -749,6 +753,16 @@ static int classify_velero(struct lay *l, size_t idx, struct ecls *e, const stru
 	return decode_as(l, e, ri, ri ? ri->res : -1, NULL, 0);
 }
 
+#define MARKER "kubectl-netpol-snapshot.json"
+
+/* The `snapshot` verb's marker, next to cluster-resources/. */
+static bool is_marker(const struct lay *l, const char *path)
+{
+	size_t parent = l->root_len - strlen("cluster-resources/");
+
+	return strncmp(path, l->root, parent) == 0 && strcmp(path + parent, MARKER) == 0;
+}
+
 static int classify_all(struct lay *l)
 {
 	size_t i;
@@ -762,6 +776,11 @@ static int classify_all(struct lay *l)
 		e->res = -1;
 		if (l->kind == LAY_GENERIC) {
 			e->action = lay_generic_ext(path) ? LA_DECODE : LA_SNIFF;
+			continue;
+		}
+		if (l->kind == LAY_TROUBLESHOOT && is_marker(l, path)) {
+			e->action = LA_AUX;
+			e->aux = AUX_MARKER;
 			continue;
 		}
 		if (strncmp(path, l->root, l->root_len) != 0)
@@ -843,6 +862,7 @@ void lay_free(struct lay *l)
 	free(l->files.v);
 	free(l->denied.v);
 	free(l->nsdirs.v);
+	free(l->marker.v);
 	free(l);
 }
 
@@ -885,6 +905,12 @@ static int set_ns(struct lay *l, int res, const char *ns, enum np_avail_state st
 		if (l->nsav.v[i].res == res && l->nsav.v[i].ns == ns)
 			return 0; /* the first problem recorded explains it */
 	return VEC_PUSH(l->nsav, ((struct nsav){ res, ns, st, reason, msg }));
+}
+
+void lay_note_objects(struct lay *l)
+{
+	if (l)
+		l->generic_objects = true;
 }
 
 void lay_failed(struct lay *l, const struct np_hint *hint, const char *reason, const char *message)
@@ -996,6 +1022,55 @@ static int sb_resource_of(const char *name)
 	return -1;
 }
 
+static int resource_by_name(const char *name, const char *group)
+{
+	int r;
+
+	for (r = 0; name && r < NP_RES__COUNT; r++) {
+		const char *rn = np_resource_name((enum np_resource)r);
+		const char *rg = np_resource_group((enum np_resource)r);
+		if (rn && strcmp(rn, name) == 0 && (!group || !rg || strcmp(rg, group) == 0))
+			return r;
+	}
+	return -1;
+}
+
+static int read_marker(struct lay *l, const json_t *v, const char *source)
+{
+	const json_t *list = json_object_get(v, "availability");
+	size_t i;
+
+	if (!json_is_array(list)) {
+		np_model_warn(l->m, NULL, NULL, "parseError", source,
+			      "%s: no availability list", MARKER);
+		return 0;
+	}
+	for (i = 0; i < json_array_size(list); i++) {
+		const json_t *a = json_array_get(list, i);
+		const char *st = json_string_value(json_object_get(a, "state"));
+		const char *ns = json_string_value(json_object_get(a, "namespace"));
+		const char *reason = json_string_value(json_object_get(a, "reason"));
+		const char *msg = json_string_value(json_object_get(a, "message"));
+		int res = resource_by_name(json_string_value(json_object_get(a, "resource")),
+					   json_string_value(json_object_get(a, "apiGroup")));
+		struct nsav e;
+
+		if (res < 0 || !st)
+			continue;
+		e.res = res;
+		e.ns = ns ? np_model_str(l->m, ns) : NULL;
+		e.state = strcmp(st, "read") == 0 ? NP_AVAIL_READ :
+			  strcmp(st, "notCollected") == 0 ? NP_AVAIL_NOT_COLLECTED : NP_AVAIL_UNREADABLE;
+		e.reason = reason ? np_model_str(l->m, reason) : NULL;
+		e.message = msg ? np_model_str(l->m, msg) : NULL;
+		if (VEC_PUSH(l->marker, e))
+			return NP_ENOMEM;
+		if (!ns)
+			l->marker_whole[res] = true;
+	}
+	return 0;
+}
+
 int lay_aux(struct lay *l, size_t idx, const char *buf, size_t len, const char *source)
 {
 	const struct ecls *e = &l->cls[idx];
@@ -1064,6 +1139,9 @@ int lay_aux(struct lay *l, size_t idx, const char *buf, size_t len, const char *
 			else
 				set_whole(l, res, NP_AVAIL_UNREADABLE, reason, msg);
 		}
+		break;
+	case AUX_MARKER:
+		rc = read_marker(l, v, source);
 		break;
 	case AUX_SB_CONFIG: {
 		const json_t *list = json_object_get(v, "Resources");
@@ -1234,10 +1312,21 @@ int lay_finish(struct lay *l, const char *source)
 
 	if (!src || !notc || !forbidden)
 		return NP_ENOMEM;
-	if (l->kind == LAY_GENERIC)
+	if (l->kind == LAY_GENERIC) {
+		/* a directory holding only archives is not itself a generic input */
+		if (!l->generic_objects)
+			return 0;
 		l->m->has_generic_input = true;
+	}
+	for (i = 0; i < l->marker.n && !rc; i++) {
+		const struct nsav *a = &l->marker.v[i];
+		rc = np_model_set_avail(l->m, (enum np_resource)a->res, a->ns, a->state, a->reason,
+					a->message, src);
+	}
 	for (res = 0; res < NP_RES__COUNT && !rc; res++) {
 		const struct whole *w = &l->whole[res];
+		if (l->marker_whole[res] && !w->set)
+			continue;
 		if (w->set && l->kind != LAY_GENERIC) {
 			rc = np_model_set_avail(l->m, (enum np_resource)res, NULL, w->state, w->reason,
 						w->message, src);

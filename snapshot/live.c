@@ -1525,7 +1525,7 @@ static int session_run(struct session *s)
 		long long now = live_now_ms(), wait = 1000;
 		bool pending = false;
 		CURLMsg *msg;
-		int running, left;
+		int running, left, handled;
 		size_t i;
 
 		if (s->deadline && now >= s->deadline) {
@@ -1596,9 +1596,15 @@ static int session_run(struct session *s)
 			continue;
 		}
 		curl_multi_perform(s->multi, &running);
+		handled = 0;
 		while ((msg = curl_multi_info_read(s->multi, &left)))
-			if (msg->msg == CURLMSG_DONE)
+			if (msg->msg == CURLMSG_DONE) {
 				on_done(s, msg);
+				handled++;
+			}
+		/* A finished transfer may have queued the next page: start it now. */
+		if (handled)
+			continue;
 		if (s->active) {
 			if (s->deadline && s->deadline - live_now_ms() < wait)
 				wait = s->deadline - live_now_ms();
@@ -1732,7 +1738,7 @@ int live_fetch(struct np_model *m, const struct np_live_options *opt,
 	s.log_ctx = log_ctx;
 	s.sink = sink;
 	s.err = err;
-	s.stdin_tty = isatty(0);
+	s.stdin_tty = isatty(0) && !opt->exec_noninteractive;
 	s.max_body = load->limits.member_bytes ? (size_t)load->limits.member_bytes : (size_t)1 << 30;
 	if (opt->timeout_ms > 0)
 		s.deadline = live_now_ms() + opt->timeout_ms;

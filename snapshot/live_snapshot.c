@@ -279,7 +279,8 @@ static int filter_map(struct filter *f, const struct np_node *n, size_t depth, e
 		first = false;
 		if (lbuf_add_json_str(b, k, p->key_len) < 0 || lbuf_adds(b, ":") < 0)
 			return NP_ENOMEM;
-		if (depth == 0 && !strcmp(k, "metadata"))
+		/* Templates' metadata too: their annotations are never read either. */
+		if (!strcmp(k, "metadata") && p->value && p->value->type == NP_NODE_MAP)
 			sub = F_METADATA;
 		if (depth == 0 && f->configmap && !strcmp(k, "data"))
 			sub = F_CONFIGMAP;
@@ -291,7 +292,8 @@ static int filter_map(struct filter *f, const struct np_node *n, size_t depth, e
 
 			if (lbuf_adds(b, "{") < 0)
 				return NP_ENOMEM;
-			for (j = 0; f->node && a && a->type == NP_NODE_MAP && j < a->u.map.n; j++) {
+			for (j = 0; f->node && depth == 1 && a && a->type == NP_NODE_MAP &&
+				    j < a->u.map.n; j++) {
 				if (!node_annotation_kept(a->u.map.pairs[j].key))
 					continue;
 				if ((!afirst && lbuf_adds(b, ",") < 0) ||
@@ -899,12 +901,12 @@ static int write_bundle(struct writer *w, struct capture *c, const struct np_mod
 		if (b.oom)
 			w->rc = NP_ENOMEM;
 		else
-			put_list(w, "custom-resource-definitions.json", "CustomResourceDefinition",
+			put_list(w, "custom-resource-definitions.json", "CustomResourceDefinitionList",
 				 "apiextensions.k8s.io/v1", b.p, b.n);
 		lbuf_release(&b);
 	} else if (!w->rc && (!opt->resources || (opt->resources >> NP_RES_CRDS) & 1) &&
 		   np_model_avail(m, NP_RES_CRDS, NULL, NULL, NULL) == NP_AVAIL_READ) {
-		put_list(w, "custom-resource-definitions.json", "CustomResourceDefinition",
+		put_list(w, "custom-resource-definitions.json", "CustomResourceDefinitionList",
 			 "apiextensions.k8s.io/v1", "", 0);
 	}
 	if (!w->rc)

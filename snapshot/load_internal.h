@@ -55,6 +55,8 @@ int lay_aux(struct lay *l, size_t idx, const char *buf, size_t len, const char *
 /* The file supplying hint's resource could not be read or decoded: in a
  * snapshot layout that resource (in that namespace) becomes unreadable. */
 void lay_failed(struct lay *l, const struct np_hint *hint, const char *reason, const char *message);
+/* A file of this tree supplied objects (generic inputs count as read only then). */
+void lay_note_objects(struct lay *l);
 /* Records availability (and synthesised namespaces) for the whole tree. */
 int lay_finish(struct lay *l, const char *source);
 /* *.yaml, *.yml, *.json, *.tf, *.tf.json, *.conf, *.conflist */

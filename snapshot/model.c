@@ -293,6 +293,7 @@ enum np_avail_state np_model_avail(const struct np_model *m, enum np_resource re
 
 /* ---- diagnostics ---- */
 
+__attribute__((format(printf, 7, 0)))
 static int diag_push(struct np_model *m, int which, const char *resource, const char *ns,
 		     const char *reason, const char *source, const char *fmt, va_list ap)
 {
@@ -942,10 +943,28 @@ static int synthesize_namespaces(struct np_model *m)
 	int rc = 0;
 
 	defined.seed = m->strings.seed;
+	/* Namespace objects first, then the ones a layout synthesised from
+	 * directory names, which a real object (or an earlier copy) replaces. */
 	for (i = 0; i < m->namespaces.n && rc == 0; i++) {
+		if (m->namespaces.v[i].synthesized)
+			continue;
 		rc = strset_add(&defined, m->namespaces.v[i].name, &added);
 		if (rc == 0 && m->namespaces.v[i].name)
 			rc = ns_label(m, &m->namespaces.v[i]);
+	}
+	{
+		size_t k = 0;
+
+		for (i = 0; i < m->namespaces.n && rc == 0; i++) {
+			if (m->namespaces.v[i].synthesized) {
+				rc = strset_add(&defined, m->namespaces.v[i].name, &added);
+				if (rc < 0 || !added)
+					continue;
+			}
+			m->namespaces.v[k++] = m->namespaces.v[i];
+		}
+		if (rc == 0)
+			m->namespaces.n = k;
 	}
 	for (i = 0; i < m->pods.n && rc == 0; i++)
 		rc = synth_one(m, &defined, m->pods.v[i].namespace);
@@ -1251,13 +1270,15 @@ int np_model_finish(struct np_model *m, struct np_error *err)
 	size_t i;
 	int rc;
 
-	/* Synthesised namespaces and template pods from an earlier finish are rebuilt. */
+	/* Synthesised namespaces and template pods from an earlier finish are
+	 * rebuilt. Namespaces a layout synthesised from directory names carry
+	 * their file and are kept: nothing else may reference them. */
 	for (i = 0; i < m->namespaces.n; i++) {
-		if (m->namespaces.v[i].synthesized) {
+		if (m->namespaces.v[i].synthesized && !m->namespaces.v[i].loc.file) {
 			size_t j, k = i;
 
 			for (j = i; j < m->namespaces.n; j++)
-				if (!m->namespaces.v[j].synthesized)
+				if (!m->namespaces.v[j].synthesized || m->namespaces.v[j].loc.file)
 					m->namespaces.v[k++] = m->namespaces.v[j];
 			m->namespaces.n = k;
 			break;

@@ -19,6 +19,14 @@
 #include "netpol/snapshot.h"
 #include "netpol/report.h"
 #include "netpol/audit.h"
+#include "netpol/explain.h"
+#include "netpol/reach.h"
+
+/* Where users find the project (SARIF informationUri; krew/release.sh has
+ * the same default for the manifest's homepage). */
+#ifndef NP_HOMEPAGE
+#define NP_HOMEPAGE "https://github.com/kubectl-netpol/kubectl-netpol"
+#endif
 
 /* Exit codes (DESIGN §2.4). */
 enum np_exit { NP_EXIT_OK = 0, NP_EXIT_FINDINGS = 1, NP_EXIT_USAGE = 2, NP_EXIT_NET = 3 };
@@ -154,6 +162,21 @@ struct np_cli {
 	char **owned;
 };
 
+/* A flag a verb accepts, as completion and the documentation checks see it.
+ * Strings are static. */
+struct np_flag_info {
+	const char *name;      /* long name without "--" ("v" for -v) */
+	char short_name;       /* 0 if none */
+	enum np_flag_kind kind;
+	bool optional_value;   /* -v: -v, -vv and -v=N */
+	const char *metavar;   /* verb flags: their metavar, else NULL */
+	const char *help;      /* verb flags: their help, else NULL */
+};
+/* The flags spec accepts: its own, then the global ones of its groups
+ * (-h/--help always); spec NULL lists every global flag. Writes at most max
+ * entries and returns how many there are. */
+size_t np_cli_flags(const struct np_cli_spec *spec, struct np_flag_info *out, size_t max);
+
 void np_cli_init(struct np_cli *cli);
 void np_cli_release(struct np_cli *cli);
 
@@ -197,20 +220,31 @@ const struct np_command *np_command_find(const char *name);
  * close the streams. */
 int np_cli_main(int argc, char **argv, struct np_io *io);
 
+int cmd___complete(int argc, char **argv, struct np_io *io);
 int cmd_audit(int argc, char **argv, struct np_io *io);
 int cmd_cni(int argc, char **argv, struct np_io *io);
+int cmd_completion(int argc, char **argv, struct np_io *io);
 int cmd_explain(int argc, char **argv, struct np_io *io);
 int cmd_help(int argc, char **argv, struct np_io *io);
 int cmd_matrix(int argc, char **argv, struct np_io *io);
 int cmd_snapshot(int argc, char **argv, struct np_io *io);
 int cmd_version(int argc, char **argv, struct np_io *io);
+extern const struct np_cli_spec np_spec___complete;
 extern const struct np_cli_spec np_spec_audit;
 extern const struct np_cli_spec np_spec_cni;
+extern const struct np_cli_spec np_spec_completion;
 extern const struct np_cli_spec np_spec_explain;
 extern const struct np_cli_spec np_spec_help;
 extern const struct np_cli_spec np_spec_matrix;
 extern const struct np_cli_spec np_spec_snapshot;
 extern const struct np_cli_spec np_spec_version;
+/* Addition (reachability): the reach verb (cmd/cmd_reach.c). */
+int cmd_reach(int argc, char **argv, struct np_io *io);
+extern const struct np_cli_spec np_spec_reach;
+
+/* `completion SHELL` scripts (cmd/cmd_completion.c): "bash", "zsh", "fish"
+ * or "kubectl" (the kubectl_complete-netpol shim); NULL for another name. */
+const char *np_completion_script(const char *shell);
 
 /* Prints the top-level help, a verb's --help, or the RBAC ClusterRole. */
 void np_help_main(FILE *out);
@@ -288,6 +322,12 @@ struct np_out_ctx {
 	/* table options */
 	bool color, quiet, no_headers, wide;
 	int width;                  /* truncate table cells to this width (0 = never) */
+	/* Additions (ecosystem): the run's namespace scope (html heat map; NULL =
+	 * every namespace), and where the complete report was also written (the
+	 * first --output-file of another format; NULL if none), which a cut
+	 * markdown report points to. */
+	const struct np_scope *scope;
+	const char *full_report;
 };
 
 /* The AuditReport tree of DESIGN §6.2 (new reference in *out). */
@@ -312,8 +352,74 @@ struct np_report_format {
 };
 const struct np_report_format *np_report_format_find(const char *name);
 
+/* The other audit formats (DESIGN §6.3); each escapes what inputs could
+ * inject (§8). 0, NP_ENOMEM or NP_EIO. */
+/* markdown: a PR comment, cut at NP_MARKDOWN_MAX bytes with a pointer to the
+ * full report (o->full_report). */
+#define NP_MARKDOWN_MAX 65000
+int np_report_markdown(FILE *out, const struct np_out_ctx *o);
+/* sarif: SARIF 2.1.0, a rule per control, a result per FAIL/WARN finding. */
+int np_report_sarif(FILE *out, const struct np_out_ctx *o);
+/* junit: a testcase per control. */
+int np_report_junit(FILE *out, const struct np_out_ctx *o);
+/* html: one self-contained page with the coverage heat map. */
+int np_report_html(FILE *out, const struct np_out_ctx *o);
+/* Markdown inline text: controls made visible, and | ` < > [ ] @ and the
+ * other characters Markdown or GitHub would act on escaped. */
+void np_markdown_escape(struct np_strbuf *b, const char *s);
+/* XML 1.0 character data or attribute value: & < > " ' as entities,
+ * controls and bidi overrides made visible (so nothing XML 1.0 forbids is
+ * written), invalid UTF-8 bytes as \xNN. keep_newlines keeps newlines and tabs. */
+void np_xml_escape(struct np_strbuf *b, const char *s, bool keep_newlines);
+
 /* Exit code of an audit (0 or 1) from its report, --fail-on and --fail-on-warn. */
 int np_audit_exit_code(const struct np_report *r, int fail_on, bool fail_on_warn, bool kics);
+
+/* ---- PEER arguments and traffic (cmd/cmd_reach.c, cmd/cmd_explain_traffic.c;
+ * addition, reachability issue) ---- */
+
+/* A PEER (DESIGN §2.3), tried in order: IP or CIDR; ns:NAMESPACE; a label
+ * selector in -l syntax; a TARGET. */
+enum np_peer_spec_kind {
+	NP_PEERSPEC_CIDR, NP_PEERSPEC_NAMESPACE, NP_PEERSPEC_SELECTOR, NP_PEERSPEC_TARGET,
+};
+struct np_peer_spec {
+	enum np_peer_spec_kind kind;
+	const char *text;               /* as given (borrowed) */
+	struct np_iprange range;        /* CIDR */
+	const char *namespace;          /* ns:NAMESPACE (borrowed from text) */
+	struct np_selector sel;         /* selector, strings interned in the model */
+	struct np_explain_target target;
+};
+/* NP_EUSAGE with a message on a bad selector or TARGET. */
+int np_peer_spec_parse(struct np_peer_spec *out, struct np_model *m, const char *text,
+		       struct np_error *err);
+/* Whether the pod is the PEER (selectors and TARGETs without a namespace use
+ * default_ns when not NULL). CIDRs match no pod. */
+bool np_peer_spec_matches_pod(const struct np_peer_spec *ps, const struct np_pod *p,
+			      const char *default_ns);
+/* Whether a reach node is the PEER: CIDRs the external ranges inside them,
+ * the other forms the workloads with a matching pod. */
+bool np_peer_spec_matches_node(const struct np_peer_spec *ps, const struct np_model *m,
+			       const struct np_reach_node *n, const char *default_ns);
+/* Pods, namespaces or admin policies were not collected or are unreadable. */
+bool np_reach_incomplete(const struct np_model *m);
+
+/* explain TARGET --from PEER [--port PORT]: per subject, the verdict of the
+ * traffic from PEER in each direction (cmd/cmd_explain_traffic.c). */
+struct np_explain_traffic;
+/* Builds it for the explanation's subjects; NP_ENOTFOUND when PEER matches
+ * nothing (err says so), NP_EUSAGE on a bad PEER or PORT. *out is owned by
+ * the caller (np_explain_traffic_free); it borrows m and e. */
+int np_explain_traffic_new(struct np_explain_traffic **out, struct np_model *m,
+			   const struct np_explanation *e, const char *from, const char *port,
+			   struct np_error *err);
+void np_explain_traffic_free(struct np_explain_traffic *t);
+/* Validates --from/--port before anything is loaded (NP_EUSAGE). */
+int np_explain_traffic_check(const char *from, const char *port, struct np_error *err);
+int np_explain_traffic_table(FILE *out, const struct np_explain_traffic *t);
+/* The "traffic" array of the Explanation JSON (new reference, NULL on ENOMEM). */
+json_t *np_explain_traffic_json(const struct np_explain_traffic *t);
 
 /* ---- exceptions and baseline (cmd/exceptions.c, DESIGN §10) ---- */
 

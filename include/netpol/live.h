@@ -36,6 +36,8 @@ struct np_live_options {
 	bool progress;                     /* one progress line on stderr (cmd decides: TTY, !-q, CI unset) */
 	/* Which resources the selected controls need (bit per enum np_resource); 0 = all. */
 	unsigned long long resources;
+	/* Addition (live): never hand an exec plugin the terminal (__complete, DESIGN §8). */
+	bool exec_noninteractive;
 };
 
 /* Fetches what opt->resources names into m (availability recorded per
@@ -43,6 +45,10 @@ struct np_live_options {
  * Returns NP_ENET / NP_EAUTH when nothing could be fetched (exit 3),
  * NP_EUSAGE for a bad kubeconfig/context (exit 2). Log lines (verbosity,
  * progress) go through log_fn when non-NULL; secrets are never passed to it. */
+/* Log levels: -1 the progress line (replaces the previous one; only sent
+ * when opt->progress), 0 warnings (plain http, insecure-skip-tls-verify),
+ * 1 notes (-v: retries, fallbacks, plugin runs), 2 one line per request
+ * (-vv: method, URL without userinfo, status, bytes, milliseconds). */
 typedef void (*np_log_fn)(void *ctx, int level, const char *line);
 int np_live_load(struct np_model *m, const struct np_live_options *opt,
 		 const struct np_load_options *load, np_log_fn log_fn, void *log_ctx,
@@ -165,6 +171,18 @@ int np_exec_credential_info(char **out, const struct np_kubeconfig *kc, bool int
 			    struct np_error *err);
 
 /* ---- snapshot verb (snapshot/live_snapshot.c) ---- */
+
+/* The archive (one top directory, kubectl-netpol-snapshot/):
+ *   cluster-resources/<res>/<ns>.json        namespaced Lists (items carry kind/apiVersion)
+ *   cluster-resources/<res>.json             cluster-scoped Lists (nodes, namespaces, ...)
+ *   cluster-resources/custom-resources/<plural.group>[/<ns>].json
+ *   cluster-resources/custom-resource-definitions.json  the served policy CRDs
+ *   cluster-resources/<res>-errors.json      ["msg"] whole resource / {"ns": "msg"} per namespace
+ *   kubectl-netpol-snapshot.json             {"apiVersion": "kubectl-netpol/v1", "kind": "Snapshot",
+ *       "version", "context", "server", "time", "namespace" (-n or null),
+ *       "availability": [{"resource", "apiGroup", "namespace", "state": "read|notCollected|
+ *       unreadable", "reason", "message"}]} -- the model's availability records, exact.
+ * <res> uses troubleshoot's names (pods, network-policy, ingress, ...). */
 
 /* What np_live_snapshot wrote, for the verb's summary line. */
 struct np_live_snapshot_stats {

@@ -255,6 +255,52 @@ struct np_netpol {
 };
 
 /* ---- other policy kinds: coverage-level view ---- */
+
+/* ANP/BANP/CNP rules, as reach evaluates them (additive, reachability issue). */
+enum np_xaction {
+	NP_XACT_ALLOW,   /* ANP/BANP Allow, CNP Accept */
+	NP_XACT_DENY,
+	NP_XACT_PASS,    /* ANP Pass, CNP Pass (in the Baseline tier: allow) */
+	NP_XACT_INVALID, /* missing or unknown action: the rule is ignored */
+};
+
+enum np_xpeer_kind {
+	NP_XPEER_NAMESPACES, /* namespaces: LabelSelector (all pods of matching namespaces) */
+	NP_XPEER_PODS,       /* pods: {namespaceSelector, podSelector} */
+	NP_XPEER_NODES,      /* nodes: LabelSelector (node IPs) */
+	NP_XPEER_NETWORKS,   /* networks: [CIDR] */
+	NP_XPEER_UNKNOWN,    /* no known field: fails closed (DESIGN §4 invalid objects) */
+};
+
+struct np_xpeer {
+	enum np_xpeer_kind kind;
+	struct np_selector ns_sel;  /* NAMESPACES, PODS */
+	struct np_selector sel;     /* PODS: podSelector; NODES: the node selector */
+	size_t n_networks;
+	const char **networks;      /* NETWORKS: CIDRs as written */
+	int line, column;
+};
+
+struct np_xport {
+	enum np_proto proto;   /* NP_PROTO_INVALID with port_name: any protocol */
+	bool all_ports;        /* every port of proto (CNP tcp: {} without destinationPort) */
+	int port, end_port;    /* numeric range (end_port == port for one port) */
+	const char *port_name; /* named port (ANP namedPort, CNP destinationNamedPort), else NULL */
+	int line, column;
+};
+
+struct np_xrule {
+	const char *name;          /* may be NULL */
+	enum np_xaction action;
+	size_t n_peers;
+	struct np_xpeer *peers;    /* from / to */
+	bool ports_present;        /* ports / protocols given with >= 1 entry */
+	size_t n_ports;
+	struct np_xport *ports;
+	bool invalid;              /* a port or peer could not be read: Allow matches nothing,
+				    * Deny/Pass match everything (fail closed) */
+	int line, column;
+};
 enum np_xpolicy_kind {
 	NP_XP_CILIUM_NP,       /* cilium.io CiliumNetworkPolicy (namespaced) */
 	NP_XP_CILIUM_CCNP,     /* cilium.io CiliumClusterwideNetworkPolicy */
@@ -281,12 +327,15 @@ struct np_xpolicy {
 	struct np_selector subject_pods;
 	const char *calico_selector;    /* Calico: raw selector, NULL = all() */
 	const char *calico_ns_selector; /* Calico GNP namespaceSelector, NULL = all */
-	unsigned isolates;           /* NP_DIR_* bits the object isolates */
+	unsigned isolates;           /* NP_DIR_* bits the object isolates (ANP/BANP/CNP: == denies_all) */
 	unsigned denies_all;         /* ANP/BANP/CNP: a Deny rule matching all peers, per direction */
 	long long priority;          /* ANP/CNP priority; -1 if none */
 	const char *tier;            /* CNP: "Admin" / "Baseline" */
 	int spec_index;              /* Cilium `specs[i]`: one record per spec (same name); else 0 */
 	struct np_loc loc;
+	/* Addition (reachability): ANP/BANP/CNP rules in order; empty for other kinds. */
+	size_t n_ingress, n_egress;
+	struct np_xrule *ingress, *egress;
 };
 
 /* ---- availability of each resource (DESIGN §3.1) ---- */

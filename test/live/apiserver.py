@@ -83,9 +83,11 @@ class State:
         self.basic = dict(b.split("=", 1) for b in (args.basic or []))
         self.crd_groups = set(args.crd_group or [])
         self.anonymous = args.anonymous
+        self.prefix = (args.prefix or "").rstrip("/")
         self.lock = threading.Lock()
         self.log = open(args.log, "a") if args.log else None
         self.requests = 0
+        self.index = {}
         # (group, version, plural) -> (kind, namespaced)
         self.resources = {}
         for (g, v), lst in BUILTIN.items():
@@ -107,12 +109,18 @@ class State:
         return False
 
     def items_for(self, group, version, plural):
-        kind, _ = self.resources[(group, version, plural)]
+        """The objects of one resource, sorted by (namespace, name); cached."""
+        key = (group, version, plural)
+        with self.lock:
+            if key in self.index:
+                return self.index[key]
+        kind, _ = self.resources[key]
         av = f"{group}/{version}" if group else version
-        out = []
-        for o in self.objects:
-            if o.get("kind") == kind and o.get("apiVersion") == av:
-                out.append(o)
+        out = [o for o in self.objects if o.get("kind") == kind and o.get("apiVersion") == av]
+        out.sort(key=lambda o: (o.get("metadata", {}).get("namespace", ""),
+                                o.get("metadata", {}).get("name", "")))
+        with self.lock:
+            self.index[key] = out
         return out
 
     def write_log(self, rec):
@@ -198,6 +206,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         st = self.server.state
         u = urllib.parse.urlsplit(self.path)
+        if st.prefix:
+            if not u.path.startswith(st.prefix + "/"):
+                st.write_log({"method": "GET", "path": u.path, "status": 404})
+                self.send_json(404, status(404, "NotFound", "outside the prefix"))
+                return
+            u = u._replace(path=u.path[len(st.prefix):])
         q = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         user, kind = self.user()
         with st.lock:
@@ -350,8 +364,6 @@ class Handler(BaseHTTPRequestHandler):
                     items = [o for o in items if o.get("metadata", {}).get("name") == v]
                 elif k == "metadata.namespace":
                     items = [o for o in items if o.get("metadata", {}).get("namespace") == v]
-        items.sort(key=lambda o: (o.get("metadata", {}).get("namespace", ""),
-                                  o.get("metadata", {}).get("name", "")))
         start = 0
         if cont:
             try:
@@ -396,6 +408,7 @@ def main():
     ap.add_argument("--basic", action="append", help="USER=PASSWORD")
     ap.add_argument("--crd-group", action="append", help="serve this CRD group")
     ap.add_argument("--anonymous", help="the user of requests without credentials")
+    ap.add_argument("--prefix", help="serve the API below this path (Rancher's /k8s/clusters/X)")
     ap.add_argument("--faults")
     ap.add_argument("--log")
     args = ap.parse_args()

@@ -38,6 +38,9 @@ live_init() {
 	command -v jq >/dev/null 2>&1 || skip "jq is not installed"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/np-live.XXXXXX")
 	trap live_cleanup EXIT
+	# A meson timeout sends SIGTERM: exit through the EXIT trap so the servers go too.
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
 	# No ambient configuration leaks in.
 	unset KUBECONFIG KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT
 	unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy

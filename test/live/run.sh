@@ -401,6 +401,15 @@ case_https_proxy_env() {
 	grep -q "^127.0.0.1:$PORT\$" "$T/proxy.log" || fail "HTTPS_PROXY was not used"
 }
 
+case_server_path_prefix() {
+	setup_default
+	start_server --prefix /k8s/clusters/c-x
+	write_kubeconfig "$T/kc" "$(user_token)" "https://127.0.0.1:$PORT/k8s/clusters/c-x/"
+	audit_live "$T/kc"
+	assert_same_as_offline
+	[ "$(count_requests '.status == 404')" = 0 ] || fail "a request missed the path prefix"
+}
+
 case_disable_compression() {
 	setup_default
 	start_server
@@ -620,6 +629,38 @@ case_snapshot_unreadable() {
 	"$BIN" audit -f "$T/snap.tar.gz" -o json > "$T/offline.json" 2> "$T/offline.err"
 	[ $? = 1 ] || fail "audit -f on a snapshot with unreadable pods does not exit 1"
 	jq -e '.summary.status.ERROR > 0' "$T/offline.json" > /dev/null || fail "no ERROR offline"
+	# The same report as the live audit, reasons and the API's messages included.
+	audit_live "$T/kc"
+	normalize_report "$T/live.json" > "$T/live.norm"
+	normalize_report "$T/offline.json" > "$T/offline.norm"
+	diff -u "$T/live.norm" "$T/offline.norm" > "$T/diff" ||
+		{ head -40 "$T/diff" >&2; fail "audit -f on the snapshot differs from the live audit"; }
+}
+
+# snapshot_parity FAULTS: with these faults, audit -f on a snapshot equals the live audit.
+snapshot_parity() {
+	setup_default
+	faults "$1"
+	start_server --faults "$T/faults.json"
+	write_kubeconfig "$T/kc" "$(user_token)"
+	audit_live "$T/kc"
+	"$BIN" snapshot --kubeconfig "$T/kc" "$T/snap.tar.gz" > "$T/snap.out" 2> "$T/snap.err"
+	[ $? -le 1 ] || { cat "$T/snap.err" >&2; fail "snapshot failed"; }
+	"$BIN" audit -f "$T/snap.tar.gz" -o json > "$T/offline.json" 2> "$T/offline.err"
+	OFFLINE_RC=$?
+	[ "$RC" = "$OFFLINE_RC" ] || fail "audit -f on the snapshot exits $OFFLINE_RC, live $RC"
+	normalize_report "$T/live.json" > "$T/live.norm"
+	normalize_report "$T/offline.json" > "$T/offline.norm"
+	diff -u "$T/live.norm" "$T/offline.norm" > "$T/diff" ||
+		{ head -40 "$T/diff" >&2; fail "audit -f on the snapshot differs from the live audit"; }
+}
+
+case_snapshot_403_one_namespace() {
+	snapshot_parity '{"forbid": [{"resource": "pods", "namespace": null}, {"resource": "pods", "namespace": "team-b"}]}'
+}
+
+case_snapshot_discovery_forbidden() {
+	snapshot_parity '{"discovery_forbidden": true}'
 }
 
 case_snapshot_unreachable() {

@@ -750,6 +750,9 @@ static void test_every_verb_has_help(void **state)
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
 		struct run r;
+		/* __complete completes its last word, "--help" included */
+		if (c[i].spec->hidden)
+			continue;
 		run(&r, c[i].name, "--help", NULL);
 		assert_int_equal(r.code, 0);
 		assert_non_null(strstr(r.out, "Usage:"));

@@ -1015,8 +1015,8 @@ static void test_scalars_where_maps_belong_do_not_crash(void **state)
 	static const char *const docs[] = {
 		"apiVersion: v1\nkind: Pod\nmetadata: 5\nspec: [1]\nstatus: x\n",
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: 3}\n",
-		"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\n"
-		"spec: {template: {spec: {containers: [1, {name: c, env: 3, ports: x, args: {a: b}}]}}}\n",
+		("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\n"
+		 "spec: {template: {spec: {containers: [1, {name: c, env: 3, ports: x, args: {a: b}}]}}}\n"),
 		"apiVersion: v1\nkind: Node\nmetadata: {name: n, annotations: [a]}\nstatus: {addresses: 1}\n",
 		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: calico-config}\ndata: [a]\n",
 		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {cni-conf.json: {a: 1}}\n",

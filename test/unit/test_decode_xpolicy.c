@@ -435,6 +435,99 @@ static void test_admin_policy_without_subject_fails_closed(void **state)
 	assert_non_null(strstr(model.warnings.v[0].message, "spec.subject: required"));
 }
 
+static void test_anp_rules_are_decoded_in_order(void **state)
+{
+	const struct np_xpolicy *a;
+	const struct np_xrule *r;
+
+	(void)state;
+	load("apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
+	     "metadata: {name: r}\n"
+	     "spec:\n  priority: 9\n  subject: {namespaces: {}}\n"
+	     "  ingress:\n"
+	     "  - name: allow-web\n    action: Allow\n"
+	     "    from: [{namespaces: {matchLabels: {team: a}}}]\n"
+	     "    ports:\n"
+	     "    - portNumber: {protocol: UDP, port: 53}\n"
+	     "    - namedPort: http\n"
+	     "    - portRange: {protocol: TCP, start: 8000, end: 8080}\n"
+	     "  - {action: Pass, from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: x}}}}]}\n"
+	     "  egress:\n"
+	     "  - {action: Deny, to: [{networks: [10.0.0.0/8, '::/0']}, {nodes: {matchLabels: {role: cp}}}]}\n");
+	a = named("AdminNetworkPolicy", "r");
+	assert_int_equal(a->n_ingress, 2);
+	r = &a->ingress[0];
+	assert_string_equal(r->name, "allow-web");
+	assert_int_equal(r->action, NP_XACT_ALLOW);
+	assert_false(r->invalid);
+	assert_int_equal(r->n_peers, 1);
+	assert_int_equal(r->peers[0].kind, NP_XPEER_NAMESPACES);
+	assert_string_equal(sel_label(&r->peers[0].ns_sel, "team"), "a");
+	assert_true(r->ports_present);
+	assert_int_equal(r->n_ports, 3);
+	assert_int_equal(r->ports[0].proto, NP_PROTO_UDP);
+	assert_int_equal(r->ports[0].port, 53);
+	assert_int_equal(r->ports[0].end_port, 53);
+	assert_string_equal(r->ports[1].port_name, "http");
+	assert_int_equal(r->ports[2].port, 8000);
+	assert_int_equal(r->ports[2].end_port, 8080);
+	r = &a->ingress[1];
+	assert_int_equal(r->action, NP_XACT_PASS);
+	assert_int_equal(r->peers[0].kind, NP_XPEER_PODS);
+	assert_string_equal(sel_label(&r->peers[0].sel, "app"), "x");
+	assert_false(r->ports_present);
+	assert_int_equal(a->n_egress, 1);
+	r = &a->egress[0];
+	assert_int_equal(r->action, NP_XACT_DENY);
+	assert_int_equal(r->peers[0].kind, NP_XPEER_NETWORKS);
+	assert_int_equal(r->peers[0].n_networks, 2);
+	assert_string_equal(r->peers[0].networks[1], "::/0");
+	assert_int_equal(r->peers[1].kind, NP_XPEER_NODES);
+}
+
+static void test_cnp_protocols_are_decoded(void **state)
+{
+	const struct np_xrule *r;
+
+	(void)state;
+	load_file("cnp-admin-tier.yaml");
+	r = &x(0)->ingress[0];
+	assert_int_equal(x(0)->n_ingress, 7);
+	assert_int_equal(r->action, NP_XACT_ALLOW);
+	assert_false(r->ports_present);
+	assert_int_equal(x(0)->ingress[1].action, NP_XACT_DENY);
+	assert_int_equal(x(0)->ingress[2].action, NP_XACT_PASS);
+	r = &x(0)->ingress[3];
+	assert_true(r->ports_present);
+	assert_int_equal(r->ports[0].proto, NP_PROTO_TCP);
+	assert_int_equal(r->ports[0].port, 80);
+	assert_false(r->ports[0].all_ports);
+	assert_false(r->invalid);
+}
+
+static void test_admin_rule_problems_fail_closed(void **state)
+{
+	const struct np_xpolicy *a;
+
+	(void)state;
+	load("apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\n"
+	     "metadata: {name: default}\n"
+	     "spec:\n  subject: {namespaces: {}}\n"
+	     "  ingress:\n"
+	     "  - {action: Pass, from: [{namespaces: {}}]}\n"
+	     "  - {action: Allow, from: [{bogus: {}}]}\n"
+	     "  - {action: Allow, from: [{namespaces: {}}], ports: [{portNumber: {port: 0}}]}\n"
+	     "  - {action: Allow, from: []}\n");
+	a = named("BaselineAdminNetworkPolicy", "default");
+	assert_int_equal(a->n_ingress, 4);
+	/* BANP has no Pass. */
+	assert_int_equal(a->ingress[0].action, NP_XACT_INVALID);
+	assert_true(a->ingress[1].invalid);
+	assert_int_equal(a->ingress[1].peers[0].kind, NP_XPEER_UNKNOWN);
+	assert_true(a->ingress[2].invalid);
+	assert_true(a->ingress[3].invalid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +554,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cnp_tiers_from_conformance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cnp_deny_without_protocols_on_all_namespaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_policy_without_subject_fails_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_anp_rules_are_decoded_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cnp_protocols_are_decoded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_admin_rule_problems_fail_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

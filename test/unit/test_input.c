@@ -869,6 +869,25 @@ static void test_not_an_archive_despite_magic_is_eio(void **state)
 	assert_string_equal(f->err.file, tmp(f, "pods.yaml.gz"));
 }
 
+static void test_compression_outside_the_supported_set_is_refused(void **state)
+{
+	static const char *const filters[] = { "lz4", "lzip", "compress" };
+	struct fx *f = *state;
+	struct aent e[] = { { "pods.yaml", E_FILE, pod_yaml, 0, NULL } };
+	size_t i;
+
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		struct np_model m;
+		const char *paths[1] = { tmp(f, filters[i]) };
+
+		write_archive(paths[0], "tar", filters[i], e, 1);
+		np_model_init(&m);
+		assert_true(np_snapshot_load(&m, paths, 1, &f->opt, &f->err) < 0);
+		assert_int_equal(m.pods.n, 0);
+		np_model_release(&m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -910,6 +929,7 @@ int main(void)
 		T(test_archive_larger_than_the_cache_is_read_in_two_passes),
 		T(test_parse_error_in_member_is_a_warning),
 		T(test_not_an_archive_despite_magic_is_eio),
+		T(test_compression_outside_the_supported_set_is_refused),
 #undef T
 	};
 	signal(SIGPIPE, SIG_IGN);

@@ -329,6 +329,7 @@ static void check_string(const struct np_node *doc, int index, void *arg)
 	const struct str_case *c = arg;
 
 	assert_int_equal(doc->type, NP_NODE_STRING);
+	assert_true(doc->quoted);
 	assert_int_equal(doc->u.str.len, c->len);
 	assert_memory_equal(doc->u.str.s, c->bytes, c->len);
 	assert_int_equal(doc->u.str.s[c->len], '\0');

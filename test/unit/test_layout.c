@@ -369,6 +369,12 @@ static void check_ts_outcomes(const struct fx *f)
 	assert_string_equal(f->m.inputs.v[0].layout, "troubleshoot");
 }
 
+static void check_ts_outcomes_counts_only(const struct fx *f)
+{
+	assert_counts(&f->m, (struct counts){ 2, 1, 0, 0, 1 });
+	assert_avail(f, NP_RES_PODS, "team-b", NP_AVAIL_UNREADABLE, "collectorError");
+}
+
 static void test_troubleshoot_tarball_gives_the_directory_outcomes(void **state)
 {
 	struct fx *f = *state;
@@ -397,6 +403,19 @@ static void test_troubleshoot_directory_outcomes(void **state)
 
 static const char pods_list_a[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metadata\":"
 				  "{\"name\":\"web-1\",\"namespace\":\"team-a\"}}]}";
+
+static void test_directory_holding_a_bundle_keeps_the_bundle_availability(void **state)
+{
+	struct fx *f = *state;
+
+	mkdir(tmp(f, "case"), 0700);
+	archive_tree(tmp(f, "case/bundle.tar.gz"), TS_DIR, "bundle", false);
+	write_str(tmp(f, "case/notes.txt"), "customer case\n");
+	assert_int_equal(load1(f, tmp(f, "case")), 0);
+	check_ts_outcomes_counts_only(f);
+	assert_false(f->m.has_generic_input);
+	assert_avail(f, NP_RES_NETWORKPOLICIES, "team-a", NP_AVAIL_NOT_COLLECTED, "notCollected");
+}
 
 static void test_troubleshoot_symlinks_are_skipped(void **state)
 {
@@ -454,6 +473,34 @@ static void test_troubleshoot_crd_listed_without_custom_resources_is_not_collect
 	assert_avail(f, NP_RES_CILIUM_NP, "team-a", NP_AVAIL_NOT_COLLECTED, "notCollected");
 	/* no Calico CRD in the cluster: there can be no Calico policies */
 	assert_avail(f, NP_RES_CALICO_NP, "team-a", NP_AVAIL_READ, NULL);
+}
+
+static void test_own_snapshot_marker_gives_the_exact_availability(void **state)
+{
+	struct fx *f = *state;
+	const char *msg = NULL;
+
+	write_str(tmp(f, "s.d/kubectl-netpol-snapshot/cluster-resources/pods/team-a.json"), pods_list_a);
+	write_str(tmp(f, "s.d/kubectl-netpol-snapshot/cluster-resources/apiservices.json"),
+		  "{\"kind\":\"APIServiceList\",\"apiVersion\":\"apiregistration.k8s.io/v1\",\"items\":[]}");
+	write_str(tmp(f, "s.d/kubectl-netpol-snapshot/kubectl-netpol-snapshot.json"),
+		  "{\"apiVersion\":\"kubectl-netpol/v1\",\"kind\":\"Snapshot\",\"availability\":["
+		  "{\"resource\":\"pods\",\"apiGroup\":\"\",\"namespace\":null,\"state\":\"read\","
+		  "\"reason\":null,\"message\":null},"
+		  "{\"resource\":\"networkpolicies\",\"apiGroup\":\"networking.k8s.io\","
+		  "\"namespace\":\"team-b\",\"state\":\"unreadable\",\"reason\":\"forbidden\","
+		  "\"message\":\"networkpolicies is forbidden\"},"
+		  "{\"resource\":\"networkpolicies\",\"apiGroup\":\"networking.k8s.io\","
+		  "\"namespace\":null,\"state\":\"read\",\"reason\":null,\"message\":null}]}");
+	assert_int_equal(load1(f, tmp(f, "s.d")), 0);
+	assert_avail(f, NP_RES_NETWORKPOLICIES, "team-b", NP_AVAIL_UNREADABLE, "forbidden");
+	assert_int_equal(avail(f, NP_RES_NETWORKPOLICIES, "team-b", NULL, &msg), NP_AVAIL_UNREADABLE);
+	assert_string_equal(msg, "networkpolicies is forbidden");
+	/* the marker says read although network-policy/ is absent */
+	assert_avail(f, NP_RES_NETWORKPOLICIES, "team-a", NP_AVAIL_READ, NULL);
+	/* not in the marker: inferred from the files */
+	assert_avail(f, NP_RES_APISERVICES, NULL, NP_AVAIL_READ, NULL);
+	assert_avail(f, NP_RES_CONFIGMAPS, "team-a", NP_AVAIL_NOT_COLLECTED, "notCollected");
 }
 
 /* ---- kubectl cluster-info dump ---- */
@@ -765,9 +812,11 @@ int main(void)
 		T(test_troubleshoot_directory_outcomes),
 		T(test_troubleshoot_tarball_gives_the_directory_outcomes),
 		T(test_troubleshoot_zip_gives_the_directory_outcomes),
+		T(test_directory_holding_a_bundle_keeps_the_bundle_availability),
 		T(test_troubleshoot_symlinks_are_skipped),
 		T(test_troubleshoot_yaml_copy_is_read_only_without_its_json_twin),
 		T(test_troubleshoot_crd_listed_without_custom_resources_is_not_collected),
+		T(test_own_snapshot_marker_gives_the_exact_availability),
 		T(test_cluster_info_dump_directory),
 		T(test_cluster_info_dump_stdout_skips_log_blocks),
 		T(test_generic_input_supplies_what_a_dump_did_not_collect),

@@ -10,6 +10,8 @@
 #include <cmocka.h>
 
 #include "netpol/coverage.h"
+#include "netpol/csv.h"
+#include "netpol/html.h"
 #include "netpol/matrix.h"
 #include "netpol/selector.h"
 
@@ -595,6 +597,134 @@ static void test_empty_model_gives_empty_matrix(void **state)
 	assert_int_equal(f->mx.n_policies, 0);
 }
 
+/* ---- csv and html output of the matrix ---- */
+
+static char *csv_of(const char *cell)
+{
+	struct np_strbuf b;
+
+	np_strbuf_init(&b);
+	np_csv_cell(&b, cell, true);
+	return b.s ? b.s : strdup("");
+}
+
+static void test_csv_guards_formula_starts(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "=1+2", "'=1+2" }, { "+1", "'+1" }, { "-1", "'-1" }, { "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" }, { "\rx", "\"'\rx\"" }, { "a=b", "a=b" }, { "web", "web" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = csv_of(cases[i].in);
+
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+}
+
+static void test_csv_quotes_separators_and_quotes(void **state)
+{
+	char *got;
+
+	(void)state;
+	got = csv_of("a,b \"c\"");
+	assert_string_equal(got, "\"a,b \"\"c\"\"\"");
+	free(got);
+	got = csv_of("line\nbreak");
+	assert_string_equal(got, "\"line\nbreak\"");
+	free(got);
+}
+
+static void test_csv_replaces_invalid_utf8(void **state)
+{
+	char *got = csv_of("a\xff");
+
+	(void)state;
+	assert_string_equal(got, "a\xef\xbf\xbd");
+	free(got);
+}
+
+static void test_html_escape_entities_and_bidi(void **state)
+{
+	struct np_strbuf b;
+
+	(void)state;
+	np_strbuf_init(&b);
+	np_html_escape(&b, "<a href='x'>\"&\"</a>\xe2\x80\xae");
+	assert_non_null(b.s);
+	assert_null(strchr(b.s, '<'));
+	assert_null(strchr(b.s, '\''));
+	assert_null(strstr(b.s, "\xe2\x80\xae"));
+	assert_non_null(strstr(b.s, "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;"));
+	np_strbuf_release(&b);
+}
+
+/* Renders into *out (malloc'd, caller frees). */
+static void render(char **out, int (*fn)(FILE *, const struct np_matrix *),
+		   const struct np_matrix *mx)
+{
+	size_t len = 0;
+	FILE *f;
+
+	*out = NULL;
+	f = open_memstream(out, &len);
+	assert_non_null(f);
+	assert_int_equal(fn(f, mx), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(*out);
+}
+
+static int csv_fn(FILE *f, const struct np_matrix *mx)
+{
+	return np_csv_matrix(f, mx, false);
+}
+
+static int html_fn(FILE *f, const struct np_matrix *mx)
+{
+	return np_html_matrix_page(f, mx, "2026-01-31T12:00:00Z");
+}
+
+static void test_csv_matrix_has_a_row_per_pod(void **state)
+{
+	struct fixture *f = *state;
+	char *out;
+
+	add_pod(&f->m, "shop", "web-1", "app=web", NULL, NULL);
+	add_pod(&f->m, "shop", "web-2", "app=web", NULL, NULL);
+	add_np(&f->m, "shop", "deny", "", NP_DIR_INGRESS | NP_DIR_EGRESS, 0);
+	build(f);
+	render(&out, csv_fn, &f->mx);
+	assert_non_null(strstr(out, "namespace,name,workloadKind,"));
+	assert_non_null(strstr(out, "\r\nshop,web-1,Pod,web-1,false,false,false,true,true,shop/deny,shop/deny\r\n"));
+	assert_non_null(strstr(out, "\r\nshop,web-2,"));
+	free(out);
+}
+
+static void test_html_page_lists_uncovered_first(void **state)
+{
+	struct fixture *f = *state;
+	char *out, *a, *b;
+
+	add_pod(&f->m, "shop", "a-covered", "app=a", NULL, NULL);
+	add_pod(&f->m, "shop", "b-open", "app=b", NULL, NULL);
+	add_np(&f->m, "shop", "only-a", "app=a", 0, 0);
+	build(f);
+	render(&out, html_fn, &f->mx);
+	assert_non_null(strstr(out, "content=\"" NP_HTML_CSP "\""));
+	assert_null(strstr(out, "<script"));
+	/* In the heat map, the uncovered row comes before the covered one. */
+	a = strstr(strstr(out, "<table class=\"heat\">"), "Pod/a-covered");
+	b = strstr(strstr(out, "<table class=\"heat\">"), "Pod/b-open");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(b < a);
+	assert_non_null(strstr(out, "<td class=\"cell c-i\">I</td>"));
+	free(out);
+}
+
 static void test_release_is_null_safe(void **state)
 {
 	(void)state;
@@ -630,6 +760,12 @@ int main(void)
 		T(test_excluded_namespace_is_left_out),
 		T(test_blocks_rows_and_policies_are_sorted),
 		T(test_empty_model_gives_empty_matrix),
+		cmocka_unit_test(test_csv_guards_formula_starts),
+		cmocka_unit_test(test_csv_quotes_separators_and_quotes),
+		cmocka_unit_test(test_csv_replaces_invalid_utf8),
+		cmocka_unit_test(test_html_escape_entities_and_bidi),
+		T(test_csv_matrix_has_a_row_per_pod),
+		T(test_html_page_lists_uncovered_first),
 		T(test_release_is_null_safe),
 	};
 

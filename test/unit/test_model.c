@@ -760,6 +760,45 @@ static void test_namespace_defined_after_a_finish_replaces_the_synthesized_one(v
 	np_model_release(&m);
 }
 
+static void layout_namespace(struct np_model *m, const char *name)
+{
+	struct np_namespace *ns = np_model_push_namespace(m);
+
+	assert_non_null(ns);
+	ns->name = np_model_str(m, name);
+	ns->synthesized = true;
+	ns->loc.file = np_model_str(m, "bundle/resources/ns");
+}
+
+static void test_layout_namespace_without_objects_survives_finish(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	layout_namespace(&m, "empty");
+	finish(&m);
+	finish(&m);
+	assert_int_equal(m.namespaces.n, 1);
+	assert_true(np_model_find_namespace(&m, "empty")->synthesized);
+	np_model_release(&m);
+}
+
+static void test_namespace_object_replaces_layout_namespace(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	layout_namespace(&m, "team");
+	layout_namespace(&m, "team");
+	load(&m, "apiVersion: v1\nkind: Namespace\nmetadata: {name: team, labels: {x: y}}\n");
+	finish(&m);
+	assert_int_equal(m.namespaces.n, 1);
+	assert_false(np_model_find_namespace(&m, "team")->synthesized);
+	np_model_release(&m);
+}
+
 static void test_release_of_empty_model_and_null(void **state)
 {
 	struct np_model m;
@@ -794,6 +833,8 @@ int main(void)
 		cmocka_unit_test(test_cilium_specs_object_replaced_as_a_whole),
 		cmocka_unit_test(test_configmap_cni_config_goes_with_replaced_configmap),
 		cmocka_unit_test(test_referenced_namespaces_are_synthesized),
+		cmocka_unit_test(test_layout_namespace_without_objects_survives_finish),
+		cmocka_unit_test(test_namespace_object_replaces_layout_namespace),
 		cmocka_unit_test(test_namespace_metadata_name_label_is_authoritative),
 		cmocka_unit_test(test_cluster_scoped_policies_synthesize_nothing),
 		cmocka_unit_test(test_finish_sorts_labels_pushed_unsorted),

@@ -1,0 +1,1 @@
+[.subjects[].findings[] | select(.control == "NP-103") | {control, status, object}]

@@ -1,0 +1,6 @@
+resource "azurerm_kubernetes_cluster" "broken" {
+  name = 
+  network_profile {
+    network_policy = "azure"
+  }
+}
