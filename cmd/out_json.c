@@ -275,6 +275,25 @@ static void add_diag(struct diag_ref *v, size_t *n, const struct np_diag *d)
 	(*n)++;
 }
 
+/* Availability records that are not "read" (read by any input wins, DESIGN
+ * §3.1), those of essential kinds (errors[]) or of the others (warnings[]). */
+static void add_avail(struct diag_ref *v, size_t *n, const struct np_model *m, bool essential)
+{
+	for (size_t i = 0; m && i < m->avail.n; i++) {
+		const struct np_avail *av = &m->avail.v[i];
+		if (av->state == NP_AVAIL_READ || np_resource_is_essential(av->res) != essential)
+			continue;
+		if (np_model_avail(m, av->res, av->namespace, NULL, NULL) == NP_AVAIL_READ)
+			continue;
+		v[*n] = (struct diag_ref){ np_resource_name(av->res), np_resource_group(av->res),
+					   av->namespace,
+					   av->reason ? av->reason
+					   : av->state == NP_AVAIL_NOT_COLLECTED ? "notCollected" : "unreadable",
+					   av->message, av->source, *n };
+		(*n)++;
+	}
+}
+
 json_t *np_diag_json_errors(const struct np_out_ctx *o)
 {
 	const struct np_model *m = o->m;
@@ -286,20 +305,7 @@ json_t *np_diag_json_errors(const struct np_out_ctx *o)
 		return NULL;
 	for (size_t i = 0; m && i < m->errors.n; i++)
 		add_diag(v, &n, &m->errors.v[i]);
-	for (size_t i = 0; m && i < m->avail.n; i++) {
-		const struct np_avail *av = &m->avail.v[i];
-		if (av->state == NP_AVAIL_READ)
-			continue;
-		/* "read" by any input wins (DESIGN §3.1) */
-		if (np_model_avail(m, av->res, av->namespace, NULL, NULL) == NP_AVAIL_READ)
-			continue;
-		v[n] = (struct diag_ref){ np_resource_name(av->res), np_resource_group(av->res), av->namespace,
-					  av->reason ? av->reason
-						     : av->state == NP_AVAIL_NOT_COLLECTED ? "notCollected"
-											    : "unreadable",
-					  av->message, av->source, n };
-		n++;
-	}
+	add_avail(v, &n, m, true);
 	a = diag_list(v, n);
 	free(v);
 	return a;
@@ -308,7 +314,7 @@ json_t *np_diag_json_errors(const struct np_out_ctx *o)
 json_t *np_diag_json_warnings(const struct np_out_ctx *o)
 {
 	const struct np_model *m = o->m;
-	size_t cap = (m ? m->warnings.n : 0) + o->n_extra_warnings, n = 0;
+	size_t cap = (m ? m->warnings.n + m->avail.n : 0) + o->n_extra_warnings, n = 0;
 	struct diag_ref *v = calloc(cap ? cap : 1, sizeof(*v));
 	json_t *a;
 
@@ -318,6 +324,7 @@ json_t *np_diag_json_warnings(const struct np_out_ctx *o)
 		add_diag(v, &n, &m->warnings.v[i]);
 	for (size_t i = 0; i < o->n_extra_warnings; i++)
 		add_diag(v, &n, &o->extra_warnings[i]);
+	add_avail(v, &n, m, false);
 	a = diag_list(v, n);
 	free(v);
 	return a;

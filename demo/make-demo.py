@@ -179,6 +179,11 @@ netpol("shop", "api-from-frontend", {
     "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "redis"}}}],
                 "ports": [{"protocol": "TCP", "port": 6379}]}]})
 service("shop", "frontend", {"app": "frontend"}, 80, 8080)
+add("ingress", "shop", {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+    "metadata": meta("storefront", "shop"),
+    "spec": {"ingressClassName": "nginx", "rules": [{"host": "shop.acme.example", "http": {"paths": [
+        {"path": "/", "pathType": "Prefix",
+         "backend": {"service": {"name": "frontend", "port": {"number": 80}}}}]}}]}})
 service("shop", "cart", {"app": "cart"}, 7070, 7070)
 
 # ---- payments: default-deny both ways, DNS allowed, ingress from checkout only
@@ -268,7 +273,8 @@ KIND = {"pods": ("PodList", "v1"), "network-policy": ("NetworkPolicyList", "netw
         "deployments": ("DeploymentList", "apps/v1"), "daemonsets": ("DaemonSetList", "apps/v1"),
         "replicasets": ("ReplicaSetList", "apps/v1"), "statefulsets": ("StatefulSetList", "apps/v1"),
         "services": ("ServiceList", "v1"), "configmaps": ("ConfigMapList", "v1"),
-        "jobs": ("JobList", "batch/v1"), "cronjobs": ("CronJobList", "batch/v1")}
+        "jobs": ("JobList", "batch/v1"), "cronjobs": ("CronJobList", "batch/v1"),
+        "ingress": ("IngressList", "networking.k8s.io/v1")}
 
 
 def lst(kind, api, items):
@@ -282,6 +288,10 @@ files["cluster-info/cluster_version.json"] = json.dumps(
     {"info": {"major": "1", "minor": "30", "gitVersion": "v1.30.6"}, "string": "v1.30.6"}, indent=2).encode()
 files["cluster-resources/namespaces.json"] = json.dumps(lst("NamespaceList", "v1", namespaces), indent=2).encode()
 files["cluster-resources/nodes.json"] = json.dumps(lst("NodeList", "v1", nodes), indent=2).encode()
+for kind in ("validating", "mutating"):
+    files["cluster-resources/%s-webhook-configurations.json" % kind] = json.dumps(
+        lst("%sWebhookConfigurationList" % kind.capitalize(), "admissionregistration.k8s.io/v1", []),
+        indent=2).encode()
 files["cluster-resources/custom-resource-definitions.json"] = json.dumps(
     lst("CustomResourceDefinitionList", "apiextensions.k8s.io/v1", []), indent=2).encode()
 for res, (kind, api) in KIND.items():

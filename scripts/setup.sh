@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libc6-dev
 	libcurl4-openssl-dev libjansson-dev libarchive-dev libyaml-dev libcmocka-dev
-	jq python3 openssl tar gzip zstd xz-utils bzip2 zip)
+	jq python3 python3-yaml openssl tar gzip zstd xz-utils bzip2 zip)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

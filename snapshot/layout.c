@@ -927,6 +927,35 @@ void lay_failed(struct lay *l, const struct np_hint *hint, const char *reason, c
 		set_whole(l, hint->res, NP_AVAIL_UNREADABLE, r, msg);
 }
 
+/* The namespace an API error names (`... in the namespace "X"`), interned, or NULL. */
+static const char *api_message_namespace(struct lay *l, const char *msg)
+{
+	static const char marker[] = "in the namespace \"";
+	const char *p = msg ? strstr(msg, marker) : NULL, *end;
+
+	if (!p)
+		return NULL;
+	p += sizeof(marker) - 1;
+	end = strchr(p, '"');
+	if (!end || end == p || end - p > 253)
+		return NULL;
+	return np_model_strn(l->m, p, (size_t)(end - p));
+}
+
+/* True when every entry of a non-empty errors array names its namespace. */
+static bool all_name_namespace(const json_t *arr)
+{
+	size_t i, n = json_array_size(arr);
+
+	for (i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(arr, i));
+		const char *p = s ? strstr(s, "in the namespace \"") : NULL;
+		if (!p || !strchr(p + 18, '"') || strchr(p + 18, '"') == p + 18)
+			return false;
+	}
+	return n > 0;
+}
+
 /* Flattens an errors file's JSON value into one message. */
 static const char *json_message(struct lay *l, const json_t *v)
 {
@@ -1099,6 +1128,19 @@ int lay_aux(struct lay *l, size_t idx, const char *buf, size_t len, const char *
 				if ((rc = set_ns(l, e->res, ns, NP_AVAIL_UNREADABLE, reason,
 						 s ? np_model_str(l->m, s) : NULL)))
 					break;
+			}
+		} else if (json_is_array(v) && rt_primary(e->res) && rt_primary(e->res)->namespaced &&
+			   all_name_namespace(v)) {
+			/* troubleshoot keeps the API's messages: each one that says
+			 * `... in the namespace "X"` makes only X unreadable */
+			for (i = 0; i < json_array_size(v) && !rc; i++) {
+				const char *s = json_string_value(json_array_get(v, i));
+				const char *ns = api_message_namespace(l, s);
+				if (!ns) {
+					rc = NP_ENOMEM;
+					break;
+				}
+				rc = set_ns(l, e->res, ns, NP_AVAIL_UNREADABLE, reason, np_model_str(l->m, s));
 			}
 		} else if (!v || json_array_size(v) > 0 || !json_is_array(v)) {
 			set_whole(l, e->res, NP_AVAIL_UNREADABLE, reason,

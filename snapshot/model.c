@@ -204,6 +204,19 @@ const char *np_resource_name(enum np_resource r)
 	return resources[r].name;
 }
 
+bool np_resource_is_essential(enum np_resource r)
+{
+	switch (r) {
+	case NP_RES_PODS: case NP_RES_NAMESPACES: case NP_RES_NETWORKPOLICIES: case NP_RES_NODES:
+	case NP_RES_DAEMONSETS: case NP_RES_CILIUM_NP: case NP_RES_CILIUM_CCNP:
+	case NP_RES_CALICO_NP: case NP_RES_CALICO_GNP: case NP_RES_ANP: case NP_RES_BANP:
+	case NP_RES_CNP:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *np_resource_group(enum np_resource r)
 {
 	if ((unsigned)r >= NP_RES__COUNT)

@@ -351,6 +351,12 @@ enum np_resource {
 /* "pods", "networkpolicies", ... and the API group ("" core). */
 const char *np_resource_name(enum np_resource r);
 const char *np_resource_group(enum np_resource r);
+/* True for the kinds some control cannot do without (DESIGN §5.1: namespaces,
+ * NetworkPolicies, the policy CRD kinds, pods, nodes, DaemonSets): missing,
+ * they make controls ERROR and are listed in errors[]. The others (workloads,
+ * ConfigMaps, Services, Ingresses, webhooks, ...) only refine results:
+ * missing, they are listed in warnings[]. */
+bool np_resource_is_essential(enum np_resource r);
 
 enum np_avail_state { NP_AVAIL_READ, NP_AVAIL_NOT_COLLECTED, NP_AVAIL_UNREADABLE };
 

@@ -327,6 +327,16 @@ static void test_troubleshoot_errors_array_makes_the_resource_unreadable(void **
 	assert_non_null(strstr(msg, "deployments.apps is forbidden"));
 }
 
+static void test_troubleshoot_errors_array_naming_namespaces_makes_only_them_unreadable(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(load1(f, TS_DIR), 0);
+	assert_avail(f, NP_RES_DAEMONSETS, "team-b", NP_AVAIL_UNREADABLE, "collectorError");
+	assert_avail(f, NP_RES_DAEMONSETS, "team-a", NP_AVAIL_READ, NULL);
+	assert_avail(f, NP_RES_DAEMONSETS, NULL, NP_AVAIL_READ, NULL);
+}
+
 static void test_troubleshoot_errors_directory_makes_a_namespace_unreadable(void **state)
 {
 	struct fx *f = *state;
@@ -806,6 +816,7 @@ int main(void)
 		T(test_troubleshoot_namespace_without_a_file_has_none),
 		T(test_troubleshoot_errors_object_makes_its_namespaces_unreadable),
 		T(test_troubleshoot_errors_array_makes_the_resource_unreadable),
+		T(test_troubleshoot_errors_array_naming_namespaces_makes_only_them_unreadable),
 		T(test_troubleshoot_errors_directory_makes_a_namespace_unreadable),
 		T(test_troubleshoot_cani_without_list_makes_missing_files_unreadable),
 		T(test_troubleshoot_parse_error_makes_the_namespace_unreadable),

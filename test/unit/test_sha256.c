@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "netpol/snapshot.h"
+#include "../../snapshot/sha256_priv.h"
 
 static void digest(const void *data, size_t len, char out[65])
 {
@@ -118,6 +119,60 @@ static void test_byte_at_a_time_equals_one_shot(void **state)
 	assert_string_equal(one, many);
 }
 
+static void digest_chunked(const unsigned char *data, size_t len, char out[65])
+{
+	struct np_sha256 s;
+	size_t off = 0, step = 1;
+
+	np_sha256_init(&s);
+	while (off < len) {
+		size_t n = len - off < step ? len - off : step;
+
+		np_sha256_update(&s, data + off, n);
+		off += n;
+		step = step * 3 + 1; /* uneven chunks, some spanning many blocks */
+	}
+	np_sha256_final(&s, out);
+}
+
+/* The accelerated compression function (SHA-NI where the CPU has it) and
+ * the portable one give the same digests on data of every alignment. */
+static void test_portable_and_accelerated_agree(void **state)
+{
+	static unsigned char data[1 << 20];
+	char fast[65], slow[65];
+	uint32_t x = 2463534242u;
+	size_t i, lens[] = { 0, 1, 63, 64, 65, 1000, 4096 + 7, sizeof(data) - 3 };
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		np_sha256_use_portable(false);
+		digest_chunked(data + (i & 3), lens[i], fast);
+		np_sha256_use_portable(true);
+		digest_chunked(data + (i & 3), lens[i], slow);
+		assert_string_equal(fast, slow);
+	}
+	np_sha256_use_portable(false);
+}
+
+/* The standard vectors hold for the portable code too. */
+static void test_portable_matches_vectors(void **state)
+{
+	char hex[65];
+
+	np_sha256_use_portable(true);
+	digest("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	test_million_a_in_uneven_chunks(state);
+	np_sha256_use_portable(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +183,8 @@ int main(void)
 		cmocka_unit_test(test_million_a_in_uneven_chunks),
 		cmocka_unit_test(test_padding_boundaries),
 		cmocka_unit_test(test_byte_at_a_time_equals_one_shot),
+		cmocka_unit_test(test_portable_and_accelerated_agree),
+		cmocka_unit_test(test_portable_matches_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,10 @@ w(R + "pods/logs/team-a/web-1/c.log", "hello\n", raw=True)
 w(R + "pods-errors.json", {"team-b": "pods is forbidden: User \"x\" cannot list resource \"pods\" "
                                      "in the namespace \"team-b\""})
 w(R + "deployments-errors.json", ["deployments.apps is forbidden: cannot list"])
+# troubleshoot writes the API's own messages: each names its namespace
+w(R + "daemonsets/team-a.json", lst("DaemonSetList", []))
+w(R + "daemonsets-errors.json", ["daemonsets.apps is forbidden: User \"x\" cannot list resource "
+                                 "\"daemonsets\" in API group \"apps\" in the namespace \"team-b\""])
 w(R + "configmaps/team-a.json", lst("ConfigMapList", []))
 w(R + "configmaps-errors/team-b.json", ["configmaps is forbidden in team-b"])
 w(R + "services/team-a.json", lst("ServiceList", []))
