@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "netpol/audit.h"
+#include "netpol/remediate.h"
 #include "netpol/selector.h"
 #include "audit_priv.h"
 
@@ -127,6 +128,17 @@ static void cluster_cover(const struct np_model *m, const struct np_namespace *n
 	}
 }
 
+/* The finding's ready manifest, from the builder `fix` uses too (remediate.h). */
+static const char *default_deny(struct np_audit_ctx *ctx, struct np_remediate *rem, const char *ns,
+				unsigned dirs, const char *control)
+{
+	char *text = rem ? np_remediate_default_deny_yaml(rem, ns, dirs, control) : NULL;
+	const char *out = text ? np_report_strf(ctx->r, "%s", text) : NULL;
+
+	free(text);
+	return out;
+}
+
 static const char *pods_note(size_t pods)
 {
 	return pods ? "" : " (no pods)";
@@ -138,10 +150,15 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 	long long evaluated = 0, passing = 0;
 	size_t i, failing = 0, warned = 0, cluster_covered = 0;
 	struct np_by_ns *idx;
+	struct np_remediate *rem = NULL;
 	int rc = 0;
 
 	if (index_netpols(m, &idx) < 0)
 		return NP_ENOMEM;
+	if (np_remediate_new(&rem, m, NULL) < 0) {
+		free(idx);
+		return NP_ENOMEM;
+	}
 	for (i = 0; i < m->namespaces.n; i++) {
 		const struct np_namespace *ns = &m->namespaces.v[i];
 		struct cluster_cover cc;
@@ -186,8 +203,8 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 		f->message = np_report_strf(ctx->r, "namespace %s has no NetworkPolicy%s", ns->name,
 					    pods_note(pods));
 		f->pods = (long long)pods;
-		f->remediation = audit_default_deny(ctx, ns->name, NP_DIR_INGRESS | NP_DIR_EGRESS,
-						    "NP-102");
+		f->remediation = default_deny(ctx, rem, ns->name, NP_DIR_INGRESS | NP_DIR_EGRESS,
+					      "NP-102");
 		failing++;
 	}
 	res->evaluated = evaluated;
@@ -214,6 +231,7 @@ int np_control_np102(struct np_audit_ctx *ctx, struct np_control_result *res)
 		"them all). Review system namespaces before applying: their manifests keep DNS, "
 		"webhook and API server traffic open.";
 	out:
+	np_remediate_free(rem);
 	free(idx);
 	return rc;
 }
@@ -246,10 +264,15 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 	size_t i, j, failing = 0, warned = 0;
 	unsigned all_missing = 0;
 	struct np_by_ns *idx;
+	struct np_remediate *rem = NULL;
 	int rc = 0;
 
 	if (index_netpols(m, &idx) < 0)
 		return NP_ENOMEM;
+	if (np_remediate_new(&rem, m, NULL) < 0) {
+		free(idx);
+		return NP_ENOMEM;
+	}
 	for (i = 0; i < m->namespaces.n; i++) {
 		const struct np_namespace *ns = &m->namespaces.v[i];
 		unsigned have = 0, missing, undecided = 0;
@@ -306,7 +329,7 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 					    ns->name, audit_dirs_words(missing, false), pods_note(pods));
 		f->directions = missing;
 		f->pods = (long long)pods;
-		f->remediation = audit_default_deny(ctx, ns->name, missing, "NP-201");
+		f->remediation = default_deny(ctx, rem, ns->name, missing, "NP-201");
 		all_missing |= missing;
 		failing++;
 	}
@@ -330,6 +353,7 @@ int np_control_np201(struct np_audit_ctx *ctx, struct np_control_result *res)
 		"except DNS egress) to every namespace, then allow what each workload needs. Each "
 		"finding carries a ready manifest; system namespaces get one flagged for review.";
 	out:
+	np_remediate_free(rem);
 	free(idx);
 	return rc;
 }

@@ -1060,21 +1060,19 @@ static const char *const FIX_GKE_TF =
 static void np106_tf_one(struct ctl *c, const struct np_tf_resource *t, struct tf_tally *tl)
 {
 	const struct np_tf_attr *np_blk, *np_dyn, *ac_blk, *ac_dyn, *npc_blk, *npc_dyn;
-	size_t n_np = tf_blocks(t, "network_policy", &np_blk, &np_dyn);
-	size_t n_ac = tf_blocks(t, "addons_config", &ac_blk, &ac_dyn);
-	size_t n_npc = tf_blocks(t, "addons_config.network_policy_config", &npc_blk, &npc_dyn);
 	const struct np_tf_attr *autop = tf_last(t, "enable_autopilot");
 	const struct np_tf_attr *dp = tf_last(t, "datapath_provider");
 	const struct np_tf_attr *en = tf_last(t, "network_policy.enabled");
 	const struct np_tf_attr *dis = tf_last(t, "addons_config.network_policy_config.disabled");
 	const struct np_tf_attr *at = NULL;
-	bool en_maybe = tf_unres(en) || np_dyn;
-	bool dis_maybe = tf_unres(dis) || ac_dyn || npc_dyn;
+	bool en_maybe, dis_maybe;
 	const char *msg;
 
-	(void)n_np;
-	(void)n_ac;
-	(void)n_npc;
+	tf_blocks(t, "network_policy", &np_blk, &np_dyn);
+	tf_blocks(t, "addons_config", &ac_blk, &ac_dyn);
+	tf_blocks(t, "addons_config.network_policy_config", &npc_blk, &npc_dyn);
+	en_maybe = tf_unres(en) || np_dyn;
+	dis_maybe = tf_unres(dis) || ac_dyn || npc_dyn;
 	if (tf_bool(autop, true)) {
 		tally(c, tl, NP_ST_PASS);
 		tl->note = "Autopilot: Dataplane V2 since 1.22.7-gke.1500";

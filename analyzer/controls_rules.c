@@ -1041,6 +1041,10 @@ static bool evaluable_egress(const struct np_model *m, const struct np_pod_cover
 static const char *np205_msg(struct np_audit_ctx *ctx, const struct prec *r, size_t n_real,
 			     size_t n_tmpl)
 {
+	/* The reasons are written for several pods ("are ..."). */
+	if (strncmp(r->why, "are ", 4) == 0 && n_real <= 1)
+		return np_report_strf(ctx->r, "%s is %s", pods_phrase(ctx, r, n_real, n_tmpl),
+				      r->why + 4);
 	return np_report_strf(ctx->r, "%s %s", pods_phrase(ctx, r, n_real, n_tmpl), r->why);
 }
 
@@ -1440,7 +1444,7 @@ int np_control_np207(struct np_audit_ctx *ctx, struct np_control_result *res)
 					      evaluated);
 	} else {
 		res->status = NP_ST_PASS;
-		res->summary = evaluated ?
+		res->summary = evaluated == 1 ? "the named port resolves" : evaluated ?
 			np_report_strf(ctx->r, "all %lld named ports resolve", evaluated) :
 			"no named ports in rules";
 	}

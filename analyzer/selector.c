@@ -130,6 +130,22 @@ static void sb_values(struct sbuf *b, const struct np_sel_expr *e)
 	sb_printf(b, ")");
 }
 
+/* The same in -l syntax, which reads an empty value only as a leading
+ * comma ("(,a)" is {"", a}; "(a,)" is {a}). */
+static void sb_lvalues(struct sbuf *b, const struct np_sel_expr *e)
+{
+	size_t i, n = 0;
+	bool empty = false;
+
+	for (i = 0; i < e->n_values; i++)
+		empty = empty || !e->values[i] || !*e->values[i];
+	sb_printf(b, "(%s", empty ? "," : "");
+	for (i = 0; i < e->n_values; i++)
+		if (e->values[i] && *e->values[i])
+			sb_printf(b, "%s%s", n++ ? "," : "", e->values[i]);
+	sb_printf(b, ")");
+}
+
 static void sb_expr_head(struct sbuf *b, const struct np_sel_expr *e)
 {
 	sb_printf(b, "matchExpressions %s %s", e->key ? e->key : "", op_name(e));
@@ -214,12 +230,14 @@ size_t np_selector_format(const struct np_selector *s, char *buf, size_t len)
 		sb_printf(&b, "%s", n ? "," : "");
 		switch (e->op) {
 		case NP_SEL_IN:
-			sb_printf(&b, "%s in ", k);
-			sb_values(&b, e);
-			break;
 		case NP_SEL_NOTIN:
-			sb_printf(&b, "%s notin ", k);
-			sb_values(&b, e);
+			if (e->n_values == 1 && e->values[0] && !*e->values[0]) {
+				/* "()" does not parse: a lone empty value is k= / k!= */
+				sb_printf(&b, "%s%s", k, e->op == NP_SEL_IN ? "=" : "!=");
+				break;
+			}
+			sb_printf(&b, "%s %s ", k, e->op == NP_SEL_IN ? "in" : "notin");
+			sb_lvalues(&b, e);
 			break;
 		case NP_SEL_EXISTS:
 			sb_printf(&b, "%s", k);

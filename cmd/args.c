@@ -19,6 +19,7 @@ static const struct np_command commands[] = {
 	{ "cni", cmd_cni, &np_spec_cni },
 	{ "completion", cmd_completion, &np_spec_completion },
 	{ "explain", cmd_explain, &np_spec_explain },
+	{ "fix", cmd_fix, &np_spec_fix },
 	{ "help", cmd_help, &np_spec_help },
 	{ "matrix", cmd_matrix, &np_spec_matrix },
 	{ "reach", cmd_reach, &np_spec_reach },

@@ -22,6 +22,8 @@ enum {
 };
 
 #define NS_TIMEOUT_MS 1000
+
+bool np_complete_live = true;
 #define MAX_FLAGS 96
 
 /* ---- scripts ---- */
@@ -341,16 +343,26 @@ struct comp {
 	size_t n;
 };
 
-/* A candidate, if it extends what is typed; descriptions lose tabs and newlines. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A candidate, if it extends what is typed. One holding a control character
+ * (which a typed prefix could bring) would break the line protocol or drive
+ * the terminal showing the menu: it is not offered. Descriptions lose tabs
+ * and newlines. */
 static void emit(struct comp *c, const char *value, const char *desc)
 {
-	size_t pl = strlen(c->prefix);
 	struct np_strbuf b;
 
 	np_strbuf_init(&b);
 	np_strbuf_puts(&b, c->prefix);
 	np_strbuf_puts(&b, value);
-	if (b.oom || strncmp(b.s, c->cur, strlen(c->cur)) != 0 || strchr(b.s + pl, '\n')) {
+	if (b.oom || strncmp(b.s, c->cur, strlen(c->cur)) != 0 || has_control(b.s)) {
 		np_strbuf_release(&b);
 		return;
 	}
@@ -358,7 +370,7 @@ static void emit(struct comp *c, const char *value, const char *desc)
 	if (desc && *desc) {
 		fputc('\t', c->out);
 		for (const char *p = desc; *p; p++)
-			fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, c->out);
+			fputc((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p, c->out);
 	}
 	fputc('\n', c->out);
 	c->n++;
@@ -647,7 +659,7 @@ static int complete_value(struct comp *c, const struct state *st, const struct n
 		return DIR_NOFILE | DIR_NOSPACE;
 	}
 	if (strcmp(n, "namespace") == 0) {
-		if (!st->offline)
+		if (!st->offline && np_complete_live)
 			live_namespaces(c, st);
 		return DIR_NOFILE;
 	}

@@ -11,12 +11,23 @@
 
 static const char *const explain_outputs[] = { "table", "json", "yaml", NULL };
 
+/* --from/--port: the traffic part (cmd/cmd_explain_traffic.c). */
+enum { FLAG_FROM, FLAG_PORT };
+static const struct np_flag explain_flags[] = {
+	[FLAG_FROM] = { "from", 0, NP_FLAG_STRING, "PEER",
+			"explain the traffic from PEER: allowed or denied per direction, and why" },
+	[FLAG_PORT] = { "port", 0, NP_FLAG_STRING, "PORT",
+			"with --from: only this port (N, PROTO/N, PROTO/N-M or a port name)" },
+	{ 0 },
+};
+
 const struct np_cli_spec np_spec_explain = {
 	.verb = "explain",
 	.summary = "Why a pod is (not) selected and isolated by network policies",
 	.usage =
 		"Usage:\n"
-		"  kubectl netpol explain TARGET [SOURCE] [-n NS] [-o table|json|yaml]\n"
+		"  kubectl netpol explain TARGET [SOURCE] [-n NS] [--from PEER [--port PORT]]\n"
+		"                         [-o table|json|yaml]\n"
 		"\n"
 		"TARGET is POD, NS/POD, KIND/NAME or NS/KIND/NAME, KIND one of pod (po),\n"
 		"deployment (deploy), statefulset (sts), daemonset (ds), replicaset (rs),\n"
@@ -38,10 +49,11 @@ const struct np_cli_spec np_spec_explain = {
 		"Examples:\n"
 		"  kubectl netpol explain shop/web-7c9d8-x2x7k\n"
 		"  kubectl netpol explain deploy/web -n shop\n"
-		"  kubectl netpol explain -f bundle.tar.gz shop/sts/db -o json\n",
+		"  kubectl netpol explain -f bundle.tar.gz shop/sts/db -o json\n"
+		"  kubectl netpol explain shop/deploy/db --from shop/deploy/web --port 5432\n",
 	.groups = NP_CLI_OUTPUT | NP_CLI_SOURCE | NP_CLI_LIVE,
 	.outputs = explain_outputs,
-	.flags = NULL,
+	.flags = explain_flags,
 	.max_args = 1,
 };
 
@@ -414,6 +426,7 @@ struct write_job {
 	const char *format;
 	const struct np_explanation *e;
 	const struct np_out_ctx *o;
+	const struct np_explain_traffic *tr; /* --from, or NULL */
 };
 
 static int write_format(FILE *out, void *ctx)
@@ -422,11 +435,19 @@ static int write_format(FILE *out, void *ctx)
 	json_t *root;
 	int rc;
 
-	if (strcmp(j->format, "table") == 0)
-		return write_table(out, j->e);
+	if (strcmp(j->format, "table") == 0) {
+		rc = write_table(out, j->e);
+		if (rc == 0 && j->tr)
+			rc = np_explain_traffic_table(out, j->tr);
+		return rc;
+	}
 	root = explanation_json(j->e, j->o);
 	if (!root)
 		return NP_ENOMEM;
+	if (j->tr && json_object_set_new(root, "traffic", np_explain_traffic_json(j->tr)) < 0) {
+		json_decref(root);
+		return NP_ENOMEM;
+	}
 	if (strcmp(j->format, "json") == 0)
 		rc = np_json_emit(out, root);
 	else
@@ -579,6 +600,7 @@ int cmd_explain(int argc, char **argv, struct np_io *io)
 	struct np_audit_options opt;
 	struct np_scope scope;
 	struct np_out_ctx o;
+	struct np_explain_traffic *tr = NULL;
 	const char *default_ns;
 	char now[32], today[11], nsbuf[256];
 	int rc, code = NP_EXIT_OK;
@@ -614,7 +636,14 @@ int cmd_explain(int argc, char **argv, struct np_io *io)
 			goto out;
 		}
 	}
-	if ((rc = np_explain_target_parse(&target, cli.args[0], &err)) < 0) {
+	if ((rc = np_explain_target_parse(&target, cli.args[0], &err)) < 0 ||
+	    (rc = np_explain_traffic_check(cli.verb_values[FLAG_FROM].s,
+					   cli.verb_values[FLAG_PORT].s, &err)) < 0) {
+		code = np_usage_error(io, "explain", &err);
+		goto out;
+	}
+	if (cli.verb_values[FLAG_PORT].set && !cli.verb_values[FLAG_FROM].set) {
+		np_error_set(&err, NP_EUSAGE, "--port needs --from");
 		code = np_usage_error(io, "explain", &err);
 		goto out;
 	}
@@ -668,6 +697,13 @@ int cmd_explain(int argc, char **argv, struct np_io *io)
 		code = np_exit_code(rc);
 		goto out;
 	}
+	if (cli.verb_values[FLAG_FROM].set &&
+	    (rc = np_explain_traffic_new(&tr, &m, &e, cli.verb_values[FLAG_FROM].s,
+					 cli.verb_values[FLAG_PORT].s, &err)) < 0) {
+		np_print_error(io, &err);
+		code = rc == NP_ENOTFOUND ? NP_EXIT_USAGE : np_exit_code(rc);
+		goto out;
+	}
 
 	o.m = &m;
 	o.r = &r;
@@ -680,7 +716,7 @@ int cmd_explain(int argc, char **argv, struct np_io *io)
 	if (strcmp(cli.output, "table") == 0)
 		print_errors(io, &o);
 	{
-		struct write_job job = { cli.output, &e, &o };
+		struct write_job job = { cli.output, &e, &o, tr };
 
 		rc = write_format(io->out, &job);
 	}
@@ -692,7 +728,7 @@ int cmd_explain(int argc, char **argv, struct np_io *io)
 		goto out;
 	}
 	for (i = 0; i < cli.n_output_files; i++) {
-		struct write_job job = { cli.output_files[i].format, &e, &o };
+		struct write_job job = { cli.output_files[i].format, &e, &o, tr };
 
 		if ((rc = np_write_file_atomic(cli.output_files[i].path, write_format, &job, &err)) < 0) {
 			np_print_error(io, &err);
@@ -703,6 +739,7 @@ int cmd_explain(int argc, char **argv, struct np_io *io)
 	if (explain_incomplete(&m, e.namespace))
 		code = NP_EXIT_FINDINGS;
 out:
+	np_explain_traffic_free(tr);
 	np_explanation_release(&e);
 	np_report_release(&r);
 	np_coverage_release(&cov);

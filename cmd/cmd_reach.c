@@ -191,6 +191,7 @@ struct rctx {
 	bool exposure;
 	bool no_headers;
 	size_t w_src, w_dst;       /* table column widths */
+	bool *used;                /* dot: nodes with an edge */
 	struct np_connset tmp;
 	int oom;
 };
@@ -437,11 +438,36 @@ static int dot_pair(struct rctx *c, FILE *out, const char *src_label,
 	return 0;
 }
 
+static int mark_pair(struct rctx *c, FILE *out, const char *src_label,
+		     const struct np_reach_node *src, const struct np_reach_node *dst,
+		     const struct np_connset *cs, size_t n)
+{
+	(void)out;
+	(void)src_label;
+	(void)cs;
+	(void)n;
+	if (src)
+		c->used[src - np_reach_node(c->r, 0)] = true;
+	c->used[dst - np_reach_node(c->r, 0)] = true;
+	return 0;
+}
+
 static int write_dot(struct rctx *c, FILE *out)
 {
 	size_t n = np_reach_n_nodes(c->r), i, j;
 	const char *cur = NULL;
 	long rc;
+
+	/* External ranges are drawn only when an edge touches them. */
+	c->used = calloc(n ? n : 1, sizeof(*c->used));
+	if (!c->used)
+		return NP_ENOMEM;
+	rc = each_pair(c, out, mark_pair);
+	if (rc < 0) {
+		free(c->used);
+		c->used = NULL;
+		return (int)rc;
+	}
 
 	fputs("digraph {\n\tlabel=\"Connectivity Graph\"\n\tlabelloc=\"t\"\n\tfontsize=30\n"
 	      "\tfontcolor=\"maroon\"\n\tsubgraph cluster_map_explanation {\n\t}\n", out);
@@ -478,7 +504,7 @@ static int write_dot(struct rctx *c, FILE *out)
 	for (i = 0; i < n; i++) {
 		const struct np_reach_node *nd = np_reach_node(c->r, i);
 
-		if (nd->kind != NP_REACH_EXTERNAL || (!src_ok(c, i) && !dst_ok(c, i)))
+		if (nd->kind != NP_REACH_EXTERNAL || !c->used[i])
 			continue;
 		fputs("\t", out);
 		dot_id(out, nd->label);
@@ -491,6 +517,8 @@ static int write_dot(struct rctx *c, FILE *out)
 		      "fontcolor=\"red2\"]\n", out);
 	}
 	rc = each_pair(c, out, dot_pair);
+	free(c->used);
+	c->used = NULL;
 	if (rc < 0)
 		return (int)rc;
 	fputs("}\n", out);

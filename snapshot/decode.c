@@ -11,6 +11,7 @@
 #include "netpol/terraform.h"
 #include "decode_priv.h"
 #include "hash.h"
+#include "skip.h"
 
 /* How far format sniffing looks for the first non-space byte. */
 #define SNIFF_PREFIX 65536u
@@ -131,6 +132,10 @@ static const char *kind_resource(const char *kind)
 		{ "AdminNetworkPolicy", "adminnetworkpolicies" },
 		{ "BaselineAdminNetworkPolicy", "baselineadminnetworkpolicies" },
 		{ "ClusterNetworkPolicy", "clusternetworkpolicies" },
+		{ "Service", "services" }, { "Ingress", "ingresses" },
+		{ "ValidatingWebhookConfiguration", "validatingwebhookconfigurations" },
+		{ "MutatingWebhookConfiguration", "mutatingwebhookconfigurations" },
+		{ "APIService", "apiservices" },
 	};
 	size_t i;
 
@@ -381,52 +386,136 @@ bool downer(struct dctx *c, const struct np_node *meta, struct np_objref *out)
 	return false;
 }
 
-static uint64_t digest_rec(const struct np_node *n, uint64_t seed, uint64_t h, int depth)
+/* The duplicate digest: one keyed SipHash-1-3 stream over the tree (a
+ * type tag and length per value, then its bytes), which costs a round per 8
+ * bytes instead of a whole hash per value. Subtrees no decoder reads (skip.h)
+ * are left out, so the digest is the same whether the JSON decoder built them
+ * or not, and an object digests alike from JSON, YAML or the API. */
+struct digest {
+	uint64_t v0, v1, v2, v3;
+	uint64_t word;  /* pending bytes, little-endian */
+	unsigned fill;  /* how many */
+	uint64_t total;
+};
+
+static inline void digest_word(struct digest *d, uint64_t m)
 {
-	unsigned char tag;
+	uint64_t v0 = d->v0, v1 = d->v1, v2 = d->v2, v3 = d->v3;
+
+	v3 ^= m;
+	NP_SIPROUND;
+	v0 ^= m;
+	d->v0 = v0;
+	d->v1 = v1;
+	d->v2 = v2;
+	d->v3 = v3;
+}
+
+static void digest_bytes(struct digest *d, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	unsigned sh = 8 * d->fill;
+
+	d->total += n;
+	/* Whole words, merged with the pending bytes. */
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t m;
+
+		memcpy(&m, p, 8); /* little-endian hosts; on others the digest differs but works */
+		digest_word(d, sh ? d->word | m << sh : m);
+		d->word = sh ? m >> (64 - sh) : 0;
+	}
+	for (; n; n--) {
+		d->word |= (uint64_t)*p++ << (8 * d->fill);
+		if (++d->fill == 8) {
+			digest_word(d, d->word);
+			d->word = 0;
+			d->fill = 0;
+		}
+	}
+}
+
+/* A tag and a length in one word. */
+static void digest_tag(struct digest *d, unsigned tag, uint64_t len)
+{
+	uint64_t w = (uint64_t)tag | len << 8;
+
+	digest_bytes(d, &w, sizeof(w));
+}
+
+static void digest_rec(struct digest *d, const struct np_node *n, unsigned char state, int depth)
+{
 	size_t i;
 
-	if (!n)
-		return np_hash(seed, h, "-", 1);
-	tag = (unsigned char)n->type;
-	h = np_hash(seed, h, &tag, 1);
-	if (depth > MAX_DIGEST_DEPTH)
-		return h;
+	if (!n) {
+		digest_tag(d, 0xff, 0);
+		return;
+	}
+	if (depth > MAX_DIGEST_DEPTH) {
+		digest_tag(d, n->type, 0);
+		return;
+	}
 	switch (n->type) {
 	case NP_NODE_NULL:
+		digest_tag(d, n->type, 0);
 		break;
 	case NP_NODE_BOOL:
-		h = np_hash(seed, h, n->u.b ? "t" : "f", 1);
+		digest_tag(d, n->type, n->u.b);
 		break;
-	case NP_NODE_INT: {
-		int64_t v = n->u.i;
-
-		h = np_hash(seed, h, &v, sizeof(v));
+	case NP_NODE_INT:
+		digest_tag(d, n->type, 0);
+		digest_bytes(d, &n->u.i, sizeof(n->u.i));
 		break;
-	}
 	case NP_NODE_STRING:
 	case NP_NODE_FLOAT:
-		h = np_hash(seed, h, n->u.str.s, n->u.str.len);
+		digest_tag(d, n->type, n->u.str.len);
+		digest_bytes(d, n->u.str.s, n->u.str.len);
 		break;
-	case NP_NODE_SEQ:
+	case NP_NODE_SEQ: {
+		unsigned char cs = state ? np_skip_next(state, NULL, 0) : NP_SK_NONE;
+
+		digest_tag(d, n->type, n->u.seq.n);
 		for (i = 0; i < n->u.seq.n; i++)
-			h = digest_rec(n->u.seq.items[i], seed, h, depth + 1);
-		h = np_hash(seed, h, "]", 1);
-		break;
-	case NP_NODE_MAP:
-		for (i = 0; i < n->u.map.n; i++) {
-			h = np_hash(seed, h, n->u.map.pairs[i].key, n->u.map.pairs[i].key_len + 1);
-			h = digest_rec(n->u.map.pairs[i].value, seed, h, depth + 1);
-		}
-		h = np_hash(seed, h, "}", 1);
+			digest_rec(d, n->u.seq.items[i], cs, depth + 1);
 		break;
 	}
-	return h;
+	case NP_NODE_MAP:
+		digest_tag(d, n->type, n->u.map.n);
+		for (i = 0; i < n->u.map.n; i++) {
+			const struct np_pair *p = &n->u.map.pairs[i];
+			unsigned char cs = state ? np_skip_next(state, p->key, p->key_len) : NP_SK_NONE;
+
+			digest_tag(d, 0xfe, p->key_len);
+			digest_bytes(d, p->key, p->key_len);
+			if (cs == NP_SK_SKIP)
+				digest_tag(d, 0xfd, 0);
+			else
+				digest_rec(d, p->value, cs, depth + 1);
+		}
+		break;
+	}
 }
 
 uint64_t ddigest(const struct np_node *n, uint64_t seed)
 {
-	return digest_rec(n, seed, 0x9e3779b97f4a7c15ULL, 0);
+	const uint64_t k0 = seed, k1 = 0x9e3779b97f4a7c15ULL;
+	struct digest d = {
+		.v0 = 0x736f6d6570736575ULL ^ k0, .v1 = 0x646f72616e646f6dULL ^ k1,
+		.v2 = 0x6c7967656e657261ULL ^ k0, .v3 = 0x7465646279746573ULL ^ k1,
+	};
+	uint64_t v0, v1, v2, v3, b;
+
+	digest_rec(&d, n, NP_SK_ROOT, 0);
+	b = d.word | d.total << 56;
+	digest_word(&d, b);
+	v0 = d.v0;
+	v1 = d.v1;
+	v2 = d.v2 ^ 0xff;
+	v3 = d.v3;
+	NP_SIPROUND;
+	NP_SIPROUND;
+	NP_SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 /* ---- dispatch ---- */
@@ -540,6 +629,19 @@ static int dispatch(struct dctx *c)
 		if (strcmp(k, "ClusterNetworkPolicy") == 0)
 			return decode_admin(c, NP_XP_CNP) < 0 ? NP_ENOMEM : 1;
 	}
+	if (core && strcmp(k, "Service") == 0)
+		return decode_service(c) < 0 ? NP_ENOMEM : 1;
+	if ((group_is(g, "networking.k8s.io") || group_is(g, "extensions")) &&
+	    strcmp(k, "Ingress") == 0)
+		return decode_ingress(c) < 0 ? NP_ENOMEM : 1;
+	if (group_is(g, "admissionregistration.k8s.io")) {
+		if (strcmp(k, "ValidatingWebhookConfiguration") == 0)
+			return decode_webhook_config(c, false) < 0 ? NP_ENOMEM : 1;
+		if (strcmp(k, "MutatingWebhookConfiguration") == 0)
+			return decode_webhook_config(c, true) < 0 ? NP_ENOMEM : 1;
+	}
+	if (group_is(g, "apiregistration.k8s.io") && strcmp(k, "APIService") == 0)
+		return decode_apiservice(c) < 0 ? NP_ENOMEM : 1;
 	if (group_is(g, "hostdata.kubescape.cloud") && strcmp(k, "CNIInfo") == 0)
 		return decode_cniinfo(c) < 0 ? NP_ENOMEM : 2;
 	if (group_is(g, "management.azure.com") && strcmp(k, "ClusterDescribe") == 0)
@@ -648,12 +750,34 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* The kind and apiVersion a List gives items lacking their own: a typed
+ * List (PodList) names them, else the layout's hint. */
+static void list_defaults(struct dctx *c, const struct np_node *doc, const char **ik,
+			  const char **ia)
+{
+	const char *kind = dtext(dget(doc, "kind"));
+	const char *api = dtext(dget(doc, "apiVersion"));
+	char buf[256];
+
+	*ik = c->hint ? c->hint->default_kind : NULL;
+	*ia = c->hint ? c->hint->default_api_version : NULL;
+	if (kind && strcmp(kind, "List") != 0 && strlen(kind) - 4 < sizeof(buf)) {
+		size_t kl = strlen(kind) - 4;
+
+		memcpy(buf, kind, kl);
+		buf[kl] = '\0';
+		*ik = dstr(c, buf);
+		if (api && *api)
+			*ia = api;
+	}
+}
+
 static int decode_doc(struct dctx *c, const struct np_node *doc, int nesting)
 {
 	const char *dk = c->hint ? c->hint->default_kind : NULL;
 	const char *da = c->hint ? c->hint->default_api_version : NULL;
 	const struct np_node *items, *bad;
-	const char *kind, *api;
+	const char *kind;
 	size_t i;
 	int rc;
 
@@ -693,23 +817,12 @@ static int decode_doc(struct dctx *c, const struct np_node *doc, int nesting)
 		return 0;
 	}
 	kind = dtext(dget(doc, "kind"));
-	api = dtext(dget(doc, "apiVersion"));
 	items = np_node_get_pair(doc, "items") ? dget(doc, "items") : NULL;
 	if (np_node_get_pair(doc, "items") && (!kind || ends_with(kind, "List")) &&
 	    !np_node_get(doc, "spec")) {
-		const char *ik = dk, *ia = da;
-		char buf[256];
+		const char *ik, *ia;
 
-		/* A typed List (PodList) names its items' kind and apiVersion. */
-		if (kind && strcmp(kind, "List") != 0 && strlen(kind) - 4 < sizeof(buf)) {
-			size_t kl = strlen(kind) - 4;
-
-			memcpy(buf, kind, kl);
-			buf[kl] = '\0';
-			ik = dstr(c, buf);
-			if (api && *api)
-				ia = api;
-		}
+		list_defaults(c, doc, &ik, &ia);
 		if (!items || items->type == NP_NODE_NULL)
 			return c->oom ? NP_ENOMEM : 0;
 		if (items->type != NP_NODE_SEQ) {
@@ -747,14 +860,140 @@ struct buf_ctx {
 	struct dctx c;
 	struct np_error local;
 	bool failed;
+	/* Streaming JSON (DESIGN §7): List items are decoded as the parser hands
+	 * them over, assuming the document is a List. When the rest of the
+	 * document says otherwise, or anything unusual happens, the buffer is
+	 * read again the ordinary way from a savepoint, so the outcome is always
+	 * that of decode_doc on the whole tree. */
+	bool fallback;              /* read the buffer again without streaming */
+	bool in_doc;                /* doc's items are being handed over */
+	int doc;
+	struct np_model_mark doc_mark; /* before doc's first item */
+	bool used_defaults;         /* an item took the List's kind/apiVersion ... */
+	const char *ik, *ia;        /* ... these */
 };
+
+static int stream_fallback(struct buf_ctx *b)
+{
+	b->fallback = true;
+	return NP_EINVAL; /* stops the parser; np_decode_buffer reads again */
+}
+
+/* Whether the top-level object (as read so far, or whole with its streamed
+ * items array) is certainly a List for decode_doc. Conservative: any sign of
+ * a Terraform, CNI or kubectl internal-type document, a second "items" or a
+ * non-List kind sends the buffer back to an ordinary reading. */
+static bool stream_list_ok(const struct np_node *doc)
+{
+	const char *kind = dtext(dget(doc, "kind"));
+	size_t i, n_items = 0;
+
+	if (!doc || doc->type != NP_NODE_MAP || internal_dump_key(doc))
+		return false;
+	if (np_node_get_pair(doc, "format_version") || np_node_get_pair(doc, "resource") ||
+	    np_node_get_pair(doc, "module") || np_node_get_pair(doc, "cniVersion"))
+		return false;
+	if ((kind && !ends_with(kind, "List")) || np_node_get(doc, "spec"))
+		return false;
+	for (i = 0; i < doc->u.map.n; i++)
+		if (doc->u.map.pairs[i].key_len == 5 && memcmp(doc->u.map.pairs[i].key, "items", 5) == 0)
+			n_items++;
+	return n_items <= 1;
+}
+
+static bool has_text(const struct np_node *n, const char *key)
+{
+	const char *s = dtext(dget(n, key));
+
+	return s && *s;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int on_item(void *ctx, const struct np_json_item *it)
+{
+	struct buf_ctx *b = ctx;
+	struct dctx *c = &b->c;
+	const struct np_node *n = it->node;
+	int rc = 0;
+
+	if (b->fallback)
+		return NP_EINVAL;
+	if (!b->in_doc || b->doc != it->doc_index) {
+		np_model_mark(c->m, &b->doc_mark);
+		b->in_doc = true;
+		b->doc = it->doc_index;
+		b->used_defaults = false;
+	}
+	if (!it->list) {
+		/* An element of a top-level array: decode_doc's bare-array case. */
+		if (n && n->type == NP_NODE_MAP && np_node_get_pair(n, "items") &&
+		    !np_node_get(n, "spec"))
+			rc = decode_doc(c, n, 1);
+		else
+			rc = decode_item(c, n, c->hint ? c->hint->default_kind : NULL,
+					 c->hint ? c->hint->default_api_version : NULL);
+	} else if (!stream_list_ok(it->list)) {
+		return stream_fallback(b);
+	} else if (!n || n->type != NP_NODE_MAP) {
+		rc = 0; /* decode_item ignores it */
+	} else if (np_node_get_pair(n, "items") && !np_node_get(n, "spec") &&
+		   np_node_get(n, "kind") && ends_with(dtext(dget(n, "kind")) ?
+						       dtext(dget(n, "kind")) : "", "List")) {
+		rc = decode_doc(c, n, 1);
+	} else if (has_text(n, "kind") && has_text(n, "apiVersion")) {
+		rc = decode_item(c, n, NULL, NULL); /* the List's defaults do not matter */
+	} else {
+		/* The List's kind as known so far; on_doc checks it was the final one. */
+		if (!b->used_defaults) {
+			list_defaults(c, it->list, &b->ik, &b->ia);
+			b->used_defaults = true;
+		}
+		rc = decode_item(c, n, b->ik, b->ia);
+	}
+	if (rc == NP_ENOMEM || c->oom) {
+		b->failed = true;
+		if (b->local.code == 0)
+			np_error_setat(&b->local, NP_ENOMEM, c->file, c->member, 0, 0, "out of memory");
+		return NP_ENOMEM;
+	}
+	/* Other errors: the ordinary reading reports them exactly (a syntax
+	 * error later in the document comes first there). */
+	return rc < 0 ? stream_fallback(b) : 0;
+}
+
+/* The document whose items on_item decoded is complete. */
+static int stream_doc_end(struct buf_ctx *b, const struct np_node *doc)
+{
+	const char *ik, *ia;
+
+	b->in_doc = false;
+	if (doc && doc->type == NP_NODE_SEQ)
+		return 0;
+	if (!stream_list_ok(doc))
+		return stream_fallback(b);
+	if (b->used_defaults) {
+		list_defaults(&b->c, doc, &ik, &ia);
+		if (b->c.oom) {
+			b->failed = true;
+			return NP_ENOMEM;
+		}
+		if (ik != b->ik || !same_str(ia, b->ia))
+			return stream_fallback(b);
+	}
+	return 0;
+}
 
 static int on_doc(void *ctx, const struct np_node *doc, int doc_index)
 {
 	struct buf_ctx *b = ctx;
 	int rc;
 
-	(void)doc_index;
+	if (b->in_doc && b->doc == doc_index)
+		return stream_doc_end(b, doc);
 	rc = decode_doc(&b->c, doc, 0);
 	if (rc < 0) {
 		b->failed = true;
@@ -817,10 +1056,28 @@ int np_decode_buffer(struct np_model *m, const char *buf, size_t len, const char
 	else
 		np_decode_limits_default(&dl);
 	b.c.yaml = !json_like(buf, len);
-	if (!b.c.yaml)
-		rc = np_json_decode(buf, len, name, &dl, on_doc, &b, err);
-	else
+	if (!b.c.yaml) {
+		struct np_json_opts jo = { .item_fn = on_item, .skip_unread = true };
+		struct np_model_mark start;
+
+		np_model_mark(m, &start);
+		rc = np_json_decode_ex(buf, len, name, &dl, &jo, on_doc, &b, err);
+		if (b.fallback) {
+			np_model_rollback(m, &start);
+			b.fallback = b.failed = b.in_doc = false;
+			memset(&b.local, 0, sizeof(b.local));
+			np_error_clear(err);
+			jo.item_fn = NULL;
+			rc = np_json_decode_ex(buf, len, name, &dl, &jo, on_doc, &b, err);
+		} else if (rc < 0 && !b.failed && b.in_doc) {
+			/* A syntax error or limit in a List whose items were already
+			 * decoded: keep nothing of that document, as a whole-tree
+			 * reading would have. */
+			np_model_rollback(m, &b.doc_mark);
+		}
+	} else {
 		rc = np_yaml_decode(buf, len, name, &dl, on_doc, &b, err);
+	}
 	if (rc < 0 && b.failed && b.local.code) {
 		/* Our own error from a callback: the decoder only propagated the code. */
 		if (err)

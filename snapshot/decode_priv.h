@@ -99,5 +99,10 @@ int decode_netpol(struct dctx *c);
 int decode_cilium(struct dctx *c, bool clusterwide);
 int decode_calico(struct dctx *c, bool global, bool staged);
 int decode_admin(struct dctx *c, enum np_xpolicy_kind xk);
+/* decode_services.c (fix issue): Services, Ingresses, webhook configurations, APIServices. */
+int decode_service(struct dctx *c);
+int decode_ingress(struct dctx *c);
+int decode_webhook_config(struct dctx *c, bool mutating);
+int decode_apiservice(struct dctx *c);
 
 #endif

@@ -10,7 +10,7 @@
  *
  * Bounded work and memory: one recursion level per nesting level (blocks,
  * collections, parentheses, templates in interpolations, operator chains),
- * capped by limits->max_depth; nodes by max_nodes; strings by
+ * capped by limits->max_depth and HCL_MAX_DEPTH; nodes by max_nodes; strings by
  * max_scalar_bytes; the input by max_doc_bytes. Every error names the line
  * and column. */
 #include <limits.h>
@@ -51,6 +51,7 @@ struct hp {
 	int ccol;
 	size_t nodes, depth;
 	int nl_skip;
+	int discard;  /* > 0: inside an expression that is unresolved whatever its parts */
 	bool have;
 	struct tok tok;
 	const char *last_end; /* end of the last token or template taken */
@@ -128,10 +129,18 @@ static int fail_nomem(struct hp *h)
 			    h->name ? h->name : "input");
 }
 
+/* The parser recurses once or twice per nesting level: beyond this the C
+ * stack (8 MiB, less under sanitizers) is at risk whatever --limit says. */
+#define HCL_MAX_DEPTH 4096
+
 static int enter(struct hp *h, int line, int col)
 {
 	if (++h->depth > h->lim->max_depth)
 		return fail_limit(h, line, col, "nesting depth", "depth", h->lim->max_depth);
+	if (h->depth > HCL_MAX_DEPTH)
+		return np_error_setat(h->err, NP_ELIMIT, h->name, NULL, line, col,
+				      "nesting depth exceeds %d, the most the HCL reader allows",
+				      HCL_MAX_DEPTH);
 	return 0;
 }
 
@@ -237,10 +246,21 @@ static int str_node(struct hp *h, const char *s, size_t len, bool literal, int l
 	return 0;
 }
 
-/* An unresolved expression: its source text, trimmed. */
+/* An unresolved expression: its source text, trimmed. Inside another
+ * unresolved expression (discard > 0) the text is never seen, so it is not
+ * copied: nested expressions would otherwise copy O(size * depth) bytes. */
 static int unresolved(struct hp *h, const char *s, const char *e, int line, int col,
 		      struct np_node **out)
 {
+	int rc;
+
+	if (h->discard > 0) {
+		if ((rc = new_node(h, NP_NODE_STRING, line, col, out)))
+			return rc;
+		(*out)->u.str.s = "(expr)";
+		(*out)->u.str.len = 6;
+		return 0;
+	}
 	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
 		s++;
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
@@ -542,6 +562,7 @@ static int skip_directive(struct hp *h)
 	struct np_node *dummy;
 	int rc;
 
+	h->discard++;
 	h->nl_skip++;
 	if ((rc = peek(h, &t)))
 		return rc;
@@ -595,6 +616,7 @@ static int skip_directive(struct hp *h)
 	if (!is_punct(t, '}'))
 		return fail_tok(h, t, "} closing the directive");
 	h->nl_skip--;
+	h->discard--;
 	take(h);
 	return 0;
 }
@@ -611,7 +633,10 @@ static int interpolation(struct hp *h)
 		return rc;
 	if (is_punct(t, '~'))
 		take(h);
-	if ((rc = parse_expr(h, &dummy)))
+	h->discard++;
+	rc = parse_expr(h, &dummy);
+	h->discard--;
+	if (rc)
 		return rc;
 	if ((rc = peek(h, &t)))
 		return rc;
@@ -951,6 +976,7 @@ static int skip_for(struct hp *h, bool object, int close)
 	struct np_node *dummy;
 	int rc;
 
+	h->discard++;
 	if ((rc = peek(h, &t)))
 		return rc;
 	if (t->t != TK_IDENT)
@@ -995,6 +1021,7 @@ static int skip_for(struct hp *h, bool object, int close)
 	}
 	if (!is_punct(t, close))
 		return fail_tok(h, t, close == ']' ? "]" : "}");
+	h->discard--;
 	return 0;
 }
 
@@ -1111,8 +1138,12 @@ static int parse_object(struct hp *h, const struct tok *open, struct np_node **o
 			pr.key = key->u.str.s;
 			pr.key_len = key->u.str.len;
 		} else if (bare_name(key, ks, h->last_end)) {
-			pr.key = key->u.str.s;
-			pr.key_len = key->u.str.len;
+			pr.key_len = (size_t)(h->last_end - ks);
+			pr.key = np_arena_strndup(&h->arena, ks, pr.key_len);
+			if (!pr.key) {
+				rc = fail_nomem(h);
+				goto out;
+			}
 		} else {
 			computed = true;
 			pr.key = "";
@@ -1162,7 +1193,10 @@ static int parse_call(struct hp *h, const struct tok *name, const char *start, i
 	const struct tok *t;
 	int rc;
 
+	/* every call but jsonencode of literals is unresolved, and that one
+	 * needs no text of its argument's parts either */
 	h->nl_skip++;
+	h->discard++;
 	for (;;) {
 		struct np_node *a;
 
@@ -1191,6 +1225,7 @@ static int parse_call(struct hp *h, const struct tok *name, const char *start, i
 			return fail_tok(h, t, "',' or ')'");
 	}
 	h->nl_skip--;
+	h->discard--;
 	take(h);
 	if (nargs == 1 && !spread && (size_t)(name->e - name->s) == 10 &&
 	    memcmp(name->s, "jsonencode", 10) == 0 && is_literal(args[0])) {
@@ -1297,7 +1332,10 @@ static int parse_term(struct hp *h, struct np_node **out)
 
 			take(h);
 			h->nl_skip++;
-			if ((rc = parse_expr(h, &inner)))
+			h->discard++;
+			rc = parse_expr(h, &inner);
+			h->discard--;
+			if (rc)
 				return rc;
 			if ((rc = peek(h, &t)))
 				return rc;
@@ -1306,7 +1344,7 @@ static int parse_term(struct hp *h, struct np_node **out)
 			h->nl_skip--;
 			take(h);
 			/* a parenthesised literal is that literal */
-			if (inner->type != NP_NODE_STRING || inner->quoted) {
+			if (is_literal(inner)) {
 				*out = inner;
 				return 0;
 			}
@@ -1352,10 +1390,15 @@ static int parse_postfix(struct hp *h, struct np_node **out)
 			h->nl_skip++;
 			if ((rc = peek(h, &t)))
 				return rc;
-			if (is_punct(t, '*'))
+			if (is_punct(t, '*')) {
 				take(h);
-			else if ((rc = parse_expr(h, &idx)))
-				return rc;
+			} else {
+				h->discard++;
+				rc = parse_expr(h, &idx);
+				h->discard--;
+				if (rc)
+					return rc;
+			}
 			if ((rc = peek(h, &t)))
 				return rc;
 			if (!is_punct(t, ']'))
@@ -1386,7 +1429,10 @@ static int parse_unary(struct hp *h, struct np_node **out)
 	take(h);
 	if ((rc = enter(h, op.line, op.col)))
 		return rc;
-	if ((rc = parse_unary(h, out)))
+	h->discard++;
+	rc = parse_unary(h, out);
+	h->discard--;
+	if (rc)
 		return rc;
 	h->depth--;
 	if (op.punct == '-' && (*out)->type == NP_NODE_INT && (*out)->u.i >= 0) {
@@ -1452,7 +1498,10 @@ static int parse_binary(struct hp *h, int min_prec, struct np_node **out)
 		if (!prec || prec < min_prec)
 			break;
 		take(h);
-		if ((rc = parse_binary(h, prec + 1, &rhs)))
+		h->discard++;
+		rc = parse_binary(h, prec + 1, &rhs);
+		h->discard--;
+		if (rc)
 			return rc;
 		op_seen = true;
 	}
@@ -1483,10 +1532,13 @@ static int parse_expr(struct hp *h, struct np_node **out)
 	if (is_punct(t, '?')) {
 		take(h);
 		h->nl_skip++;
+		h->discard++;
 		if ((rc = parse_expr(h, &dummy)) || (rc = expect(h, ':', "':' in the conditional")))
 			return rc;
 		h->nl_skip--;
-		if ((rc = parse_expr(h, &dummy)))
+		rc = parse_expr(h, &dummy);
+		h->discard--;
+		if (rc)
 			return rc;
 		rc = unresolved(h, start, h->last_end, line, col, out);
 	}

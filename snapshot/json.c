@@ -21,31 +21,49 @@
  * - columns count characters (not bytes) from 1, like libyaml's marks;
  * - duplicate keys are all kept; np_node_get returns the last one;
  * - strings have quoted = true, like quoted YAML scalars.
+ *
+ * Streaming (np_json_decode_ex, DESIGN §7): the elements of a top-level
+ * array, or of the first "items" array of a top-level object, can be handed
+ * to a callback one at a time, each parsed into a scratch arena that is reset
+ * after it, so a 20,000-pod List never exists as one tree. Subtrees no
+ * decoder reads (skip.h) can be parsed without being built: the same loop
+ * runs with "virtual" nodes (counted and checked as usual, so errors and
+ * limits are exactly those of a full parse) and an empty container stands
+ * for the subtree.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "netpol/node.h"
+#include "skip.h"
+
+#define NO_STREAM SIZE_MAX
 
 struct frame {
-	struct np_node *node;
-	size_t base; /* first index on the items or pairs stack */
+	struct np_node *node; /* NULL inside a skipped subtree */
+	size_t base;          /* first index on the items or pairs stack */
+	unsigned char type;   /* NP_NODE_MAP or NP_NODE_SEQ */
+	unsigned char state;  /* skip.h state of this container */
 };
 
 struct jp {
-	const unsigned char *p, *end;
+	const unsigned char *buf, *p, *end;
 	const char *name;
 	const struct np_decode_limits *lim;
 	struct np_error *err;
-	struct np_arena arena;
+	struct np_arena arena;      /* the document */
+	struct np_arena item_arena; /* one streamed element at a time */
+	struct np_arena *cur;       /* where nodes go now */
 
 	int line;
 	const unsigned char *line_start;
 	const unsigned char *cbase; /* column cache: ccol characters before cbase on its line */
 	int ccol;
 
+	/* Limits count from doc_start, minus the bytes of streamed elements. */
 	const unsigned char *doc_start;
+	size_t excluded;
 	size_t nodes;
 
 	struct frame *frames;
@@ -54,6 +72,23 @@ struct jp {
 	size_t nitems, cap_items;
 	struct np_pair *pairs;
 	size_t npairs, cap_pairs;
+
+	/* Skipping: frames at index >= skip_from - 1 hold virtual nodes (0 = none). */
+	size_t skip_from;
+	unsigned char key_state;    /* state of the value of the key just read */
+	int skip;                   /* opts->skip_unread */
+
+	/* Streaming. */
+	np_item_fn item_fn;
+	void *item_ctx;
+	int doc_index;
+	size_t stream;              /* frame index of the streamed array, or NO_STREAM */
+	int streamed;               /* this document already streamed an array */
+	size_t stream_pairs;        /* pairs of the object before "items" */
+	size_t item_index;
+	const unsigned char *stream_open;
+	const unsigned char *saved_doc_start;
+	size_t saved_excluded, saved_nodes;
 };
 
 /* 1 for bytes that can appear in a string without a closer look. */
@@ -69,6 +104,28 @@ static const unsigned char plain_byte[256] = {
 #undef R16
 #undef R4
 };
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t load8(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Non-zero when one of the 8 bytes is '"', '\\', a control character or
+ * non-ASCII: the string scan then looks at bytes one by one. */
+static inline uint64_t special8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	/* "has a byte below n" and "has a zero byte" are exact when only asked
+	 * whether any byte matches. */
+	return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | w) & HIGHS;
+}
 
 static int column_at(struct jp *j, const unsigned char *pos)
 {
@@ -111,6 +168,12 @@ static int fail_nomem(struct jp *j)
 			    j->name ? j->name : "input");
 }
 
+/* Bytes of the document (or streamed element) up to pos. */
+static inline size_t doc_bytes(const struct jp *j, const unsigned char *pos)
+{
+	return (size_t)(pos - j->doc_start) - j->excluded;
+}
+
 static inline void skip_ws(struct jp *j)
 {
 	const unsigned char *p = j->p, *end = j->end;
@@ -125,6 +188,15 @@ static inline void skip_ws(struct jp *j)
 			if (j->line < INT32_MAX)
 				j->line++;
 			j->line_start = p;
+			/* Indentation: whole words of spaces, and the column cache
+			 * starts after them (spaces are one character each). */
+			while (end - p >= 8 && load8(p) == ONES * ' ')
+				p += 8;
+			while (p < end && *p == ' ')
+				p++;
+			j->cbase = p;
+			j->ccol = (int)(p - j->line_start < INT32_MAX - 1 ? p - j->line_start
+									 : INT32_MAX - 1);
 		} else {
 			break;
 		}
@@ -132,18 +204,27 @@ static inline void skip_ws(struct jp *j)
 	j->p = p;
 }
 
+/* Counts a node at pos against the limits (built or virtual). */
+static int count_node(struct jp *j, const unsigned char *pos)
+{
+	if (++j->nodes > j->lim->max_nodes)
+		return fail_limit(j, pos, "number of nodes in the document", "nodes",
+				  j->lim->max_nodes);
+	if (doc_bytes(j, pos) > j->lim->max_doc_bytes)
+		return fail_limit(j, pos, "document size in bytes", "document-bytes",
+				  j->lim->max_doc_bytes);
+	return 0;
+}
+
 static int new_node(struct jp *j, enum np_node_type t, const unsigned char *pos,
 		    struct np_node **out)
 {
 	struct np_node *n;
+	int rc = count_node(j, pos);
 
-	if (++j->nodes > j->lim->max_nodes)
-		return fail_limit(j, pos, "number of nodes in the document", "nodes",
-				  j->lim->max_nodes);
-	if ((size_t)(pos - j->doc_start) > j->lim->max_doc_bytes)
-		return fail_limit(j, pos, "document size in bytes", "document-bytes",
-				  j->lim->max_doc_bytes);
-	n = np_arena_alloc(&j->arena, sizeof(*n));
+	if (rc)
+		return rc;
+	n = np_arena_alloc(j->cur, sizeof(*n));
 	if (!n)
 		return fail_nomem(j);
 	n->type = t;
@@ -151,6 +232,11 @@ static int new_node(struct jp *j, enum np_node_type t, const unsigned char *pos,
 	n->column = column_at(j, pos);
 	*out = n;
 	return 0;
+}
+
+static inline int skipping(const struct jp *j)
+{
+	return j->skip_from && j->nframes >= j->skip_from;
 }
 
 /* Length of the valid multi-byte UTF-8 sequence at p, or 0. */
@@ -262,8 +348,9 @@ static size_t unescape(unsigned char *o, const unsigned char *s, size_t n)
 	return (size_t)(o - start);
 }
 
-/* j->p is at the opening quote; on success j->p is past the closing one. */
-static int parse_string(struct jp *j, const char **out, size_t *out_len)
+/* j->p is at the opening quote; on success j->p is past the closing one.
+ * build = 0 checks the string without keeping it (out may be NULL). */
+static int parse_string(struct jp *j, int build, const char **out, size_t *out_len)
 {
 	const unsigned char *s = j->p + 1, *q = s, *end = j->end;
 	int escaped = 0;
@@ -273,6 +360,8 @@ static int parse_string(struct jp *j, const char **out, size_t *out_len)
 	for (;;) {
 		unsigned c;
 
+		while (end - q >= 8 && !special8(load8(q)))
+			q += 8;
 		while (q < end && plain_byte[*q])
 			q++;
 		if (q >= end)
@@ -319,18 +408,20 @@ static int parse_string(struct jp *j, const char **out, size_t *out_len)
 	if (n > j->lim->max_scalar_bytes)
 		return fail_limit(j, j->p, "string size in bytes", "scalar-bytes",
 				  j->lim->max_scalar_bytes);
-	if ((size_t)(q - j->doc_start) > j->lim->max_doc_bytes)
+	if (doc_bytes(j, q) > j->lim->max_doc_bytes)
 		return fail_limit(j, j->p, "document size in bytes", "document-bytes",
 				  j->lim->max_doc_bytes);
-	if (!escaped) {
-		char *c = np_arena_strndup(&j->arena, (const char *)s, n);
+	if (!build) {
+		/* nothing kept */
+	} else if (!escaped) {
+		char *c = np_arena_strndup(j->cur, (const char *)s, n);
 
 		if (!c)
 			return fail_nomem(j);
 		*out = c;
 		*out_len = n;
 	} else {
-		o = np_arena_alloc(&j->arena, n + 1);
+		o = np_arena_alloc(j->cur, n + 1);
 		if (!o)
 			return fail_nomem(j);
 		*out_len = unescape(o, s, n);
@@ -346,7 +437,8 @@ static int is_word_byte(unsigned c)
 	       c == '-' || c == '+' || c == '_';
 }
 
-static int parse_number(struct jp *j, struct np_node **out)
+/* build = 0: checked and counted, *out left NULL. */
+static int parse_number(struct jp *j, int build, struct np_node **out)
 {
 	const unsigned char *start = j->p, *p = j->p, *end = j->end;
 	int neg = 0, integer = 1;
@@ -388,6 +480,14 @@ static int parse_number(struct jp *j, struct np_node **out)
 	if ((size_t)(p - start) > j->lim->max_scalar_bytes)
 		return fail_limit(j, start, "number size in bytes", "scalar-bytes",
 				  j->lim->max_scalar_bytes);
+	if (!build) {
+		rc = count_node(j, start);
+		if (rc)
+			return rc;
+		j->p = p;
+		*out = NULL;
+		return 0;
+	}
 	rc = new_node(j, NP_NODE_INT, start, &n);
 	if (rc)
 		return rc;
@@ -416,7 +516,7 @@ static int parse_number(struct jp *j, struct np_node **out)
 		}
 	}
 	if (!integer) {
-		char *t = np_arena_strndup(&j->arena, (const char *)start, (size_t)(p - start));
+		char *t = np_arena_strndup(j->cur, (const char *)start, (size_t)(p - start));
 
 		if (!t)
 			return fail_nomem(j);
@@ -429,29 +529,33 @@ static int parse_number(struct jp *j, struct np_node **out)
 	return 0;
 }
 
-static int parse_literal(struct jp *j, struct np_node **out)
+static int parse_literal(struct jp *j, int build, struct np_node **out)
 {
 	const unsigned char *p = j->p;
 	size_t avail = (size_t)(j->end - p);
-	struct np_node *n;
+	struct np_node *n = NULL;
+	enum np_node_type t;
+	size_t len;
 	int rc;
 
 	if (avail >= 4 && memcmp(p, "true", 4) == 0) {
-		rc = new_node(j, NP_NODE_BOOL, p, &n);
-		if (!rc)
-			n->u.b = true;
-		p += 4;
+		t = NP_NODE_BOOL;
+		len = 4;
 	} else if (avail >= 5 && memcmp(p, "false", 5) == 0) {
-		rc = new_node(j, NP_NODE_BOOL, p, &n);
-		p += 5;
+		t = NP_NODE_BOOL;
+		len = 5;
 	} else if (avail >= 4 && memcmp(p, "null", 4) == 0) {
-		rc = new_node(j, NP_NODE_NULL, p, &n);
-		p += 4;
+		t = NP_NODE_NULL;
+		len = 4;
 	} else {
 		return fail_at(j, p, "invalid literal (expected true, false or null)");
 	}
+	rc = build ? new_node(j, t, p, &n) : count_node(j, p);
 	if (rc)
 		return rc;
+	if (n && len == 4 && t == NP_NODE_BOOL)
+		n->u.b = true;
+	p += len;
 	if (p < j->end && is_word_byte(*p))
 		return fail_at(j, j->p, "invalid literal (expected true, false or null)");
 	j->p = p;
@@ -474,15 +578,17 @@ static int grow_array(void **arr, size_t *cap, size_t elem)
 	return 0;
 }
 
-static int open_container(struct jp *j, enum np_node_type t, struct np_node **out)
+/* virt: inside a skipped subtree (counted and checked, not built). */
+static int open_container(struct jp *j, enum np_node_type t, unsigned char state, int virt,
+			  struct np_node **out)
 {
-	struct np_node *n;
+	struct np_node *n = NULL;
 	struct frame *f;
 	int rc;
 
 	if (j->nframes >= j->lim->max_depth)
 		return fail_limit(j, j->p, "nesting depth", "depth", j->lim->max_depth);
-	rc = new_node(j, t, j->p, &n);
+	rc = virt ? count_node(j, j->p) : new_node(j, t, j->p, &n);
 	if (rc)
 		return rc;
 	if (j->nframes == j->cap_frames &&
@@ -490,22 +596,69 @@ static int open_container(struct jp *j, enum np_node_type t, struct np_node **ou
 		return fail_nomem(j);
 	f = &j->frames[j->nframes++];
 	f->node = n;
+	f->type = (unsigned char)t;
+	f->state = state;
 	f->base = t == NP_NODE_MAP ? j->npairs : j->nitems;
 	j->p++;
 	*out = n;
 	return 0;
 }
 
+/* The elements of the array just opened go to the item callback. */
+static void start_stream(struct jp *j)
+{
+	j->stream = j->nframes - 1;
+	j->streamed = 1;
+	j->stream_pairs = j->nframes == 2 ? j->npairs - 1 - j->frames[0].base : 0;
+	j->item_index = 0;
+	j->stream_open = j->p - 1;
+	j->saved_doc_start = j->doc_start;
+	j->saved_excluded = j->excluded;
+	j->saved_nodes = j->nodes;
+	j->cur = &j->item_arena;
+}
+
+/* The top-level array, or the first "items" array of a top-level object. */
+static int stream_here(const struct jp *j)
+{
+	const struct np_pair *k;
+
+	if (!j->item_fn || j->streamed)
+		return 0;
+	if (j->nframes == 1)
+		return 1;
+	if (j->nframes != 2 || j->frames[0].type != NP_NODE_MAP || j->npairs == 0)
+		return 0;
+	k = &j->pairs[j->npairs - 1];
+	return k->key_len == 5 && memcmp(k->key, "items", 5) == 0;
+}
+
 static int close_container(struct jp *j, struct np_node **out)
 {
-	struct frame *f = &j->frames[--j->nframes];
+	struct frame *f = &j->frames[j->nframes - 1];
 	struct np_node *n = f->node;
 	size_t count;
 
+	if (j->nframes - 1 == j->stream) {
+		/* Back to the document: its limits leave the streamed elements out. */
+		j->cur = &j->arena;
+		j->doc_start = j->saved_doc_start;
+		j->excluded = j->saved_excluded + (size_t)(j->p - j->stream_open - 1);
+		j->nodes = j->saved_nodes;
+		j->stream = NO_STREAM;
+	}
+	if (j->skip_from == j->nframes)
+		j->skip_from = 0; /* the skipped subtree ends: it stays an empty container */
+	j->nframes--;
+	if (!n) {
+		j->p++;
+		*out = NULL;
+		return 0;
+	}
 	if (n->type == NP_NODE_MAP) {
 		count = j->npairs - f->base;
 		if (count) {
-			struct np_pair *pairs = np_arena_alloc(&j->arena, count * sizeof(*pairs));
+			struct np_pair *pairs = np_arena_alloc(j->cur, count * sizeof(*pairs));
 
 			if (!pairs)
 				return fail_nomem(j);
@@ -517,7 +670,7 @@ static int close_container(struct jp *j, struct np_node **out)
 	} else {
 		count = j->nitems - f->base;
 		if (count) {
-			struct np_node **items = np_arena_alloc(&j->arena, count * sizeof(*items));
+			struct np_node **items = np_arena_alloc(j->cur, count * sizeof(*items));
 
 			if (!items)
 				return fail_nomem(j);
@@ -534,18 +687,19 @@ static int close_container(struct jp *j, struct np_node **out)
 
 static int parse_key(struct jp *j)
 {
+	const struct frame *f = &j->frames[j->nframes - 1];
 	struct np_pair *pr;
-	const char *k;
-	size_t klen;
-	int line, col, rc;
+	const char *k = NULL;
+	size_t klen = 0;
+	int line, col, rc, build = !skipping(j);
 
 	if (j->p >= j->end)
 		return fail_eof(j, "expected a string key");
 	if (*j->p != '"')
 		return fail_at(j, j->p, "expected a string key");
 	line = j->line;
-	col = column_at(j, j->p);
-	rc = parse_string(j, &k, &klen);
+	col = build ? column_at(j, j->p) : 0;
+	rc = parse_string(j, build, &k, &klen);
 	if (rc)
 		return rc;
 	skip_ws(j);
@@ -554,6 +708,8 @@ static int parse_key(struct jp *j)
 	if (*j->p != ':')
 		return fail_at(j, j->p, "expected ':' after an object key");
 	j->p++;
+	if (!build)
+		return 0;
 	if (j->npairs == j->cap_pairs &&
 	    grow_array((void **)&j->pairs, &j->cap_pairs, sizeof(*j->pairs)) < 0)
 		return fail_nomem(j);
@@ -563,7 +719,37 @@ static int parse_key(struct jp *j)
 	pr->key_line = line;
 	pr->key_column = col;
 	pr->value = NULL;
+	j->key_state = f->state ? np_skip_next(f->state, k, klen) : NP_SK_NONE;
 	return 0;
+}
+
+/* One element of the streamed array is complete (v; j->p past its last byte). */
+static int hand_item(struct jp *j, struct np_node *v)
+{
+	struct np_json_item it;
+	struct np_node view;
+	int rc;
+
+	if (doc_bytes(j, j->p) > j->lim->max_doc_bytes)
+		return fail_limit(j, j->p - 1, "document size in bytes", "document-bytes",
+				  j->lim->max_doc_bytes);
+	memset(&it, 0, sizeof(it));
+	it.node = v;
+	it.index = j->item_index++;
+	it.doc_index = j->doc_index;
+	if (j->stream == 1) {
+		/* What the top-level object said before "items". */
+		memset(&view, 0, sizeof(view));
+		view.type = NP_NODE_MAP;
+		view.line = j->frames[0].node->line;
+		view.column = j->frames[0].node->column;
+		view.u.map.pairs = j->stream_pairs ? j->pairs + j->frames[0].base : NULL;
+		view.u.map.n = j->stream_pairs;
+		it.list = &view;
+	}
+	rc = j->item_fn(j->item_ctx, &it);
+	np_arena_reset(&j->item_arena);
+	return rc < 0 ? rc : 0;
 }
 
 /* Parses one top-level value; j->p is at its first byte. */
@@ -571,58 +757,85 @@ static int parse_document(struct jp *j, struct np_node **root)
 {
 	struct np_node *v = NULL;
 	struct np_node *str;
+	unsigned char st;
 	int rc;
 
 	j->nframes = 0;
 	j->nitems = 0;
 	j->npairs = 0;
+	j->skip_from = 0;
+	j->stream = NO_STREAM;
+	j->streamed = 0;
 value:
 	skip_ws(j);
 	if (j->p >= j->end)
 		return fail_eof(j, "expected a value");
+	if (j->nframes == 0) {
+		st = j->skip ? NP_SK_ROOT : NP_SK_NONE;
+	} else if (j->frames[j->nframes - 1].type == NP_NODE_MAP) {
+		st = j->key_state;
+	} else if (j->nframes - 1 == j->stream) {
+		/* A streamed element: an object root, with limits of its own. */
+		st = j->skip ? NP_SK_ROOT : NP_SK_NONE;
+		j->doc_start = j->p;
+		j->excluded = 0;
+		j->nodes = 0;
+	} else {
+		unsigned char fs = j->frames[j->nframes - 1].state;
+
+		st = fs ? np_skip_next(fs, NULL, 0) : NP_SK_NONE;
+	}
 	switch (*j->p) {
 	case '{':
-		rc = open_container(j, NP_NODE_MAP, &v);
+	case '[': {
+		enum np_node_type t = *j->p == '{' ? NP_NODE_MAP : NP_NODE_SEQ;
+		int virt = skipping(j);
+
+		rc = open_container(j, t, virt ? NP_SK_NONE : st, virt, &v);
 		if (rc)
 			return rc;
+		if (!virt && st == NP_SK_SKIP)
+			j->skip_from = j->nframes;
+		else if (!virt && t == NP_NODE_SEQ && stream_here(j))
+			start_stream(j);
 		skip_ws(j);
-		if (j->p < j->end && *j->p == '}') {
+		if (j->p < j->end && *j->p == (t == NP_NODE_MAP ? '}' : ']')) {
 			rc = close_container(j, &v);
 			if (rc)
 				return rc;
 			break;
 		}
-		goto key;
-	case '[':
-		rc = open_container(j, NP_NODE_SEQ, &v);
-		if (rc)
-			return rc;
-		skip_ws(j);
-		if (j->p < j->end && *j->p == ']') {
-			rc = close_container(j, &v);
-			if (rc)
-				return rc;
-			break;
-		}
+		if (t == NP_NODE_MAP)
+			goto key;
 		goto value;
+	}
 	case '"':
+		if (skipping(j)) {
+			rc = count_node(j, j->p);
+			if (!rc)
+				rc = parse_string(j, 0, NULL, NULL);
+			if (rc)
+				return rc;
+			v = NULL;
+			break;
+		}
 		rc = new_node(j, NP_NODE_STRING, j->p, &str);
 		if (rc)
 			return rc;
-		rc = parse_string(j, &str->u.str.s, &str->u.str.len);
+		rc = parse_string(j, 1, &str->u.str.s, &str->u.str.len);
 		if (rc)
 			return rc;
 		str->quoted = true; /* as a quoted YAML scalar: always a string */
 		v = str;
 		break;
 	case 't': case 'f': case 'n':
-		rc = parse_literal(j, &v);
+		rc = parse_literal(j, !skipping(j), &v);
 		if (rc)
 			return rc;
 		break;
 	case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
 	case '8': case '9':
-		rc = parse_number(j, &v);
+		rc = parse_number(j, !skipping(j), &v);
 		if (rc)
 			return rc;
 		break;
@@ -634,8 +847,9 @@ have_value:
 		*root = v;
 		return 0;
 	}
-	if (j->frames[j->nframes - 1].node->type == NP_NODE_MAP) {
-		j->pairs[j->npairs - 1].value = v;
+	if (j->frames[j->nframes - 1].type == NP_NODE_MAP) {
+		if (!skipping(j))
+			j->pairs[j->npairs - 1].value = v;
 		skip_ws(j);
 		if (j->p >= j->end)
 			return fail_eof(j, "expected ',' or '}'");
@@ -647,10 +861,16 @@ have_value:
 		if (*j->p != '}')
 			return fail_at(j, j->p, "expected ',' or '}' after an object member");
 	} else {
-		if (j->nitems == j->cap_items &&
-		    grow_array((void **)&j->items, &j->cap_items, sizeof(*j->items)) < 0)
-			return fail_nomem(j);
-		j->items[j->nitems++] = v;
+		if (j->nframes - 1 == j->stream) {
+			rc = hand_item(j, v);
+			if (rc)
+				return rc;
+		} else if (!skipping(j)) {
+			if (j->nitems == j->cap_items &&
+			    grow_array((void **)&j->items, &j->cap_items, sizeof(*j->items)) < 0)
+				return fail_nomem(j);
+			j->items[j->nitems++] = v;
+		}
 		skip_ws(j);
 		if (j->p >= j->end)
 			return fail_eof(j, "expected ',' or ']'");
@@ -672,9 +892,9 @@ key:
 	goto value;
 }
 
-int np_json_decode(const char *buf, size_t len, const char *name,
-		   const struct np_decode_limits *limits, np_doc_fn fn, void *ctx,
-		   struct np_error *err)
+int np_json_decode_ex(const char *buf, size_t len, const char *name,
+		      const struct np_decode_limits *limits, const struct np_json_opts *opts,
+		      np_doc_fn fn, void *ctx, struct np_error *err)
 {
 	struct np_decode_limits deflim;
 	struct jp j;
@@ -688,7 +908,8 @@ int np_json_decode(const char *buf, size_t len, const char *name,
 	memset(&j, 0, sizeof(j));
 	if (!buf)
 		buf = "";
-	j.p = (const unsigned char *)buf;
+	j.buf = (const unsigned char *)buf;
+	j.p = j.buf;
 	j.end = j.p + len;
 	j.name = name;
 	j.lim = limits;
@@ -696,7 +917,15 @@ int np_json_decode(const char *buf, size_t len, const char *name,
 	j.line = 1;
 	j.line_start = j.p;
 	j.cbase = j.p;
+	j.stream = NO_STREAM;
+	if (opts) {
+		j.item_fn = opts->item_fn;
+		j.skip = opts->skip_unread;
+	}
+	j.item_ctx = ctx;
 	np_arena_init(&j.arena);
+	np_arena_init(&j.item_arena);
+	j.cur = &j.arena;
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
 		j.p += 3;
@@ -715,11 +944,14 @@ int np_json_decode(const char *buf, size_t len, const char *name,
 			goto out;
 		}
 		j.doc_start = j.p;
+		j.excluded = 0;
 		j.nodes = 0;
+		j.doc_index = index;
+		j.cur = &j.arena;
 		rc = parse_document(&j, &root);
 		if (rc)
 			goto out;
-		if ((size_t)(j.p - j.doc_start) > limits->max_doc_bytes) {
+		if (doc_bytes(&j, j.p) > limits->max_doc_bytes) {
 			/* j.p - 1 is the document's last byte, on the current line */
 			rc = fail_limit(&j, j.p - 1, "document size in bytes", "document-bytes",
 					limits->max_doc_bytes);
@@ -741,5 +973,13 @@ out:
 	free(j.items);
 	free(j.pairs);
 	np_arena_release(&j.arena);
+	np_arena_release(&j.item_arena);
 	return rc;
+}
+
+int np_json_decode(const char *buf, size_t len, const char *name,
+		   const struct np_decode_limits *limits, np_doc_fn fn, void *ctx,
+		   struct np_error *err)
+{
+	return np_json_decode_ex(buf, len, name, limits, NULL, fn, ctx, err);
 }

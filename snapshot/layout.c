@@ -431,7 +431,8 @@ static bool detect_troubleshoot(struct lay *l)
 
 static bool sb_match(const struct comps *c)
 {
-	if (!cis(c, 0, "resources") || !ends(c->p[c->n - 1], c->len[c->n - 1], ".json"))
+	if (!cis(c, 0, "resources") || c->n > MAXC ||
+	    !ends(c->p[c->n - 1], c->len[c->n - 1], ".json"))
 		return false;
 	return (c->n == 4 && cis(c, 1, "ns")) || (c->n == 3 && cis(c, 1, "cluster"));
 }

@@ -78,8 +78,45 @@ void np_model_release(struct np_model *m)
 	VEC_FREE(m->notes);
 	VEC_FREE(m->inputs);
 	VEC_FREE(m->crd_names);
+	VEC_FREE(m->services);
+	VEC_FREE(m->ingresses);
+	VEC_FREE(m->webhooks);
 	np_intern_release(&m->strings);
 	np_arena_release(&m->mem);
+}
+
+/* Savepoints for the streaming decoder (snapshot/decode.c): decoding only
+ * appends records, so going back is truncating (strings and arena memory
+ * stay). A vector added to struct np_model belongs in this list too. */
+#define MARKED_VECS(X) X(namespaces) X(pods) X(workloads) X(nodes) X(configmaps) X(cniconfs) \
+	X(netpols) X(xpolicies) X(tf_resources) X(avail) X(warnings) X(errors) X(notes)    \
+	X(inputs) X(crd_names) X(services) X(ingresses) X(webhooks)
+
+#define X(f) +1
+_Static_assert((0 MARKED_VECS(X)) <= sizeof(((struct np_model_mark *)0)->n) / sizeof(size_t),
+	       "struct np_model_mark needs room for every vector");
+#undef X
+
+void np_model_mark(const struct np_model *m, struct np_model_mark *mk)
+{
+	size_t i = 0;
+
+#define X(f) mk->n[i++] = m->f.n;
+	MARKED_VECS(X)
+#undef X
+	mk->n_objects = m->n_objects;
+	mk->n_k8s_objects = m->n_k8s_objects;
+}
+
+void np_model_rollback(struct np_model *m, const struct np_model_mark *mk)
+{
+	size_t i = 0;
+
+#define X(f) if (m->f.n > mk->n[i]) m->f.n = mk->n[i]; i++;
+	MARKED_VECS(X)
+#undef X
+	m->n_objects = mk->n_objects;
+	m->n_k8s_objects = mk->n_k8s_objects;
 }
 
 void *np_model_alloc(struct np_model *m, size_t size)
@@ -107,6 +144,9 @@ struct np_netpol *np_model_push_netpol(struct np_model *m) { return VEC_PUSH(m->
 struct np_xpolicy *np_model_push_xpolicy(struct np_model *m) { return VEC_PUSH(m->xpolicies); }
 struct np_tf_resource *np_model_push_tf_resource(struct np_model *m) { return VEC_PUSH(m->tf_resources); }
 struct np_input *np_model_push_input(struct np_model *m) { return VEC_PUSH(m->inputs); }
+struct np_service *np_model_push_service(struct np_model *m) { return VEC_PUSH(m->services); }
+struct np_ingress *np_model_push_ingress(struct np_model *m) { return VEC_PUSH(m->ingresses); }
+struct np_webhook *np_model_push_webhook(struct np_model *m) { return VEC_PUSH(m->webhooks); }
 
 /* ---- small lookups ---- */
 
@@ -860,6 +900,153 @@ static int dedupe_all(struct np_model *m)
 	return drop_orphan_cniconfs(m);
 }
 
+/* ---- dedupe of Services, Ingresses and webhooks (fix issue) ----
+ * Same rule as above (the later object wins, identical copies drop
+ * silently), done by sorting: these records are not indexed elsewhere. A
+ * webhook configuration yields one record per webhook, all sharing the
+ * object's location, so "the object" is its location. */
+
+struct fix_key {
+	const char *k[3];
+	const struct np_loc *loc;
+	size_t idx;
+};
+
+static int fix_key_cmp(const void *a, const void *b)
+{
+	const struct fix_key *x = a, *y = b;
+	int i, c;
+
+	for (i = 0; i < 3; i++) {
+		c = str_cmp(x->k[i], y->k[i]);
+		if (c)
+			return c;
+	}
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int fix_key_cmp_keys(const struct fix_key *x, const struct fix_key *y)
+{
+	int i, c;
+
+	for (i = 0; i < 3; i++) {
+		c = str_cmp(x->k[i], y->k[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* keys[i] describes record i; marks drop[i] for records a later object replaces. */
+static int fix_dedupe_mark(struct np_model *m, const char *what, struct fix_key *keys, size_t n,
+			   bool *drop)
+{
+	size_t i, j;
+	int rc;
+
+	qsort(keys, n, sizeof(*keys), fix_key_cmp);
+	for (i = 0; i < n; i = j) {
+		const struct np_loc *win;
+
+		for (j = i + 1; j < n && fix_key_cmp_keys(&keys[i], &keys[j]) == 0; j++)
+			;
+		win = keys[j - 1].loc;
+		for (size_t k = i; k < j; k++) {
+			const struct np_loc *a = keys[k].loc;
+
+			if (same_object(a, win))
+				continue;
+			drop[keys[k].idx] = true;
+			if (a->generated_name || (a->digest && a->digest == win->digest))
+				continue;
+			/* Note once per replaced object (its records are consecutive). */
+			if (k > i && same_object(keys[k - 1].loc, a))
+				continue;
+			rc = np_model_note(m, what, keys[k].k[0], "duplicate", win->file,
+					   "%s %s/%s: %s%s%s:%d replaces %s%s%s:%d", keys[k].k[1],
+					   keys[k].k[0] ? keys[k].k[0] : "", keys[k].k[2] ? keys[k].k[2] : "",
+					   win->file ? win->file : "live", win->member ? ":" : "",
+					   win->member ? win->member : "", win->object_line,
+					   a->file ? a->file : "live", a->member ? ":" : "",
+					   a->member ? a->member : "", a->object_line);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int dedupe_fix_records(struct np_model *m)
+{
+	size_t n = m->services.n, i, k;
+	struct fix_key *keys;
+	bool *drop;
+	int rc = 0;
+
+	if (m->ingresses.n > n)
+		n = m->ingresses.n;
+	if (m->webhooks.n > n)
+		n = m->webhooks.n;
+	if (n < 2)
+		return 0;
+	keys = calloc(n, sizeof(*keys));
+	drop = calloc(n, sizeof(*drop));
+	if (!keys || !drop) {
+		rc = NP_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < m->services.n; i++) {
+		const struct np_service *s = &m->services.v[i];
+
+		keys[i] = (struct fix_key){ { s->namespace, "Service", s->name }, &s->loc, i };
+	}
+	for (i = k = 0; i < m->services.n; i++)
+		if (!m->services.v[i].loc.generated_name)
+			keys[k++] = keys[i];
+	if ((rc = fix_dedupe_mark(m, "services", keys, k, drop)) < 0)
+		goto out;
+	COMPACT(m->services, drop);
+
+	memset(drop, 0, n * sizeof(*drop));
+	for (i = k = 0; i < m->ingresses.n; i++) {
+		const struct np_ingress *g = &m->ingresses.v[i];
+
+		if (!g->loc.generated_name)
+			keys[k++] = (struct fix_key){ { g->namespace, "Ingress", g->name }, &g->loc, i };
+	}
+	if ((rc = fix_dedupe_mark(m, "ingresses", keys, k, drop)) < 0)
+		goto out;
+	COMPACT(m->ingresses, drop);
+
+	memset(drop, 0, n * sizeof(*drop));
+	for (i = k = 0; i < m->webhooks.n; i++) {
+		const struct np_webhook *w = &m->webhooks.v[i];
+
+		if (!w->loc.generated_name)
+			keys[k++] = (struct fix_key){ { NULL, w->kind, w->name }, &w->loc, i };
+	}
+	if ((rc = fix_dedupe_mark(m, "webhookconfigurations", keys, k, drop)) < 0)
+		goto out;
+	COMPACT(m->webhooks, drop);
+out:
+	free(keys);
+	free(drop);
+	return rc;
+}
+
+const struct np_service *np_model_find_service(const struct np_model *m, const char *ns,
+					       const char *name)
+{
+	size_t i;
+
+	if (!m || !name)
+		return NULL;
+	for (i = 0; i < m->services.n; i++)
+		if (str_eq(m->services.v[i].namespace, ns) && str_eq(m->services.v[i].name, name))
+			return &m->services.v[i];
+	return NULL;
+}
+
 /* ---- namespace synthesis ---- */
 
 struct strset {
@@ -1310,6 +1497,8 @@ int np_model_finish(struct np_model *m, struct np_error *err)
 	}
 	if (!m->kics) {
 		rc = dedupe_all(m);
+		if (rc == 0)
+			rc = dedupe_fix_records(m);
 		if (rc < 0)
 			goto out;
 	}

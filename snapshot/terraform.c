@@ -558,43 +558,35 @@ static const char *const *paths_for(const char *type)
 	return NULL;
 }
 
-/* Joins a local module source ("./x", "../y") to the caller's directory. */
-static const char *module_target(struct tfd *d, const char *source)
+/* base joined with rel (may be NULL), "." and ".." resolved, in buf;
+ * false when too long. "" becomes ".". */
+static bool join_norm(const char *base, const char *rel, char *buf, size_t cap)
 {
-	char buf[4096];
 	const char *segs[512];
 	size_t lens[512], n = 0, i, o = 0;
-	const char *parts[2];
-	bool absolute = false;
+	const char *parts[2] = { base, rel };
+	bool absolute = base[0] == '/';
 	int k;
 
-	if (!source || !d->dir ||
-	    !(strncmp(source, "./", 2) == 0 || strncmp(source, "../", 3) == 0 ||
-	      strcmp(source, ".") == 0 || strcmp(source, "..") == 0))
-		return NULL;
-	parts[0] = d->dir;
-	parts[1] = source;
-	absolute = d->dir[0] == '/';
 	for (k = 0; k < 2; k++) {
 		const char *p = parts[k];
-		while (*p) {
+
+		while (p && *p) {
 			const char *e = strchr(p, '/');
 			size_t l = e ? (size_t)(e - p) : strlen(p);
 
 			if (l == 0 || (l == 1 && p[0] == '.')) {
 				/* nothing */
-			} else if (l == 2 && p[0] == '.' && p[1] == '.') {
-				if (n && !(lens[n - 1] == 2 && memcmp(segs[n - 1], "..", 2) == 0))
-					n--;
-				else if (!absolute && n < 512) {
-					segs[n] = p;
-					lens[n++] = l;
-				}
+			} else if (l == 2 && p[0] == '.' && p[1] == '.' && n &&
+				   !(lens[n - 1] == 2 && memcmp(segs[n - 1], "..", 2) == 0)) {
+				n--;
+			} else if (l == 2 && p[0] == '.' && p[1] == '.' && absolute) {
+				/* /.. is / */
 			} else if (n < 512) {
 				segs[n] = p;
 				lens[n++] = l;
 			} else {
-				return NULL;
+				return false;
 			}
 			p += l;
 			if (*p == '/')
@@ -604,8 +596,8 @@ static const char *module_target(struct tfd *d, const char *source)
 	if (absolute)
 		buf[o++] = '/';
 	for (i = 0; i < n; i++) {
-		if (o + lens[i] + 2 >= sizeof(buf))
-			return NULL;
+		if (o + lens[i] + 2 >= cap)
+			return false;
 		if (i)
 			buf[o++] = '/';
 		memcpy(buf + o, segs[i], lens[i]);
@@ -614,13 +606,32 @@ static const char *module_target(struct tfd *d, const char *source)
 	if (o == 0)
 		buf[o++] = '.';
 	buf[o] = '\0';
-	if (d->member) {
-		/* inside an archive: keep the archive's name as in module */
-		char full[4200];
-		snprintf(full, sizeof(full), "%s:%s", d->file ? d->file : "", buf);
-		return str(d, full);
-	}
-	return str(d, buf);
+	return true;
+}
+
+/* The module form of a directory: archives prefix their name. */
+static const char *module_name(struct tfd *d, const char *dir)
+{
+	char full[4700];
+
+	if (!d->member)
+		return str(d, dir);
+	snprintf(full, sizeof(full), "%.500s:%.4100s", d->file ? d->file : "", dir);
+	return str(d, full);
+}
+
+/* Joins a local module source ("./x", "../y") to the caller's directory. */
+static const char *module_target(struct tfd *d, const char *source)
+{
+	char buf[4096];
+
+	if (!source || !d->dir ||
+	    !(strncmp(source, "./", 2) == 0 || strncmp(source, "../", 3) == 0 ||
+	      strcmp(source, ".") == 0 || strcmp(source, "..") == 0))
+		return NULL;
+	if (!join_norm(d->dir, source, buf, sizeof(buf)))
+		return NULL;
+	return module_name(d, buf);
 }
 
 /* Adds one resource (or module call) whose body is known; line/col of its
@@ -855,7 +866,7 @@ static void dir_of(struct tfd *d)
 {
 	const char *path = d->member ? d->member : d->file;
 	const char *slash;
-	char buf[4200];
+	char dir[4096], buf[4096];
 
 	if (!path || strcmp(path, "-") == 0) {
 		d->dir = d->module = str(d, "<stdin>");
@@ -863,20 +874,15 @@ static void dir_of(struct tfd *d)
 	}
 	slash = strrchr(path, '/');
 	if (!slash)
-		snprintf(buf, sizeof(buf), ".");
+		snprintf(dir, sizeof(dir), ".");
 	else if (slash == path)
-		snprintf(buf, sizeof(buf), "/");
+		snprintf(dir, sizeof(dir), "/");
 	else
-		snprintf(buf, sizeof(buf), "%.*s", (int)(slash - path > 4000 ? 4000 : slash - path),
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path > 4000 ? 4000 : slash - path),
 			 path);
-	d->dir = str(d, buf);
-	if (d->member) {
-		char full[4800];
-		snprintf(full, sizeof(full), "%.500s:%.4200s", d->file ? d->file : "", buf);
-		d->module = str(d, full);
-	} else {
-		d->module = d->dir;
-	}
+	/* "./infra" and "infra" are one module, as module sources resolve */
+	d->dir = str(d, join_norm(dir, NULL, buf, sizeof(buf)) ? buf : dir);
+	d->module = d->dir ? module_name(d, d->dir) : NULL;
 }
 
 static int tfd_init(struct tfd *d, struct np_model *m, const char *file, const char *member,

@@ -242,9 +242,16 @@ extern const struct np_cli_spec np_spec_version;
 int cmd_reach(int argc, char **argv, struct np_io *io);
 extern const struct np_cli_spec np_spec_reach;
 
+/* Addition (fix issue): the fix verb (cmd/cmd_fix.c). */
+int cmd_fix(int argc, char **argv, struct np_io *io);
+extern const struct np_cli_spec np_spec_fix;
+
 /* `completion SHELL` scripts (cmd/cmd_completion.c): "bash", "zsh", "fish"
  * or "kubectl" (the kubectl_complete-netpol shim); NULL for another name. */
 const char *np_completion_script(const char *shell);
+/* Whether __complete may ask the live cluster for namespaces (default true).
+ * The fuzz harness turns it off: fuzzed words must never reach a network. */
+extern bool np_complete_live;
 
 /* Prints the top-level help, a verb's --help, or the RBAC ClusterRole. */
 void np_help_main(FILE *out);

@@ -425,6 +425,63 @@ struct np_tf_resource {
 			       * module; NULL for registry, git or unresolved sources */
 };
 
+/* ---- Services, Ingresses, admission webhooks and APIServices (addition,
+ * fix issue): what `fix` and the remediations need to keep traffic working
+ * (DESIGN §5.5). Only the fields below are kept. ---- */
+enum np_service_type { NP_SVC_CLUSTERIP, NP_SVC_NODEPORT, NP_SVC_LOADBALANCER, NP_SVC_EXTERNALNAME };
+
+struct np_service_port {
+	const char *name;        /* spec.ports[].name, NULL if unnamed */
+	int port;                /* the Service port */
+	int target_port;         /* numeric targetPort (defaults to port); 0 when named */
+	const char *target_name; /* named targetPort (a container port name), else NULL */
+	enum np_proto proto;     /* default TCP */
+	int node_port;           /* 0 if none */
+};
+
+struct np_service {
+	const char *namespace;
+	const char *name;
+	enum np_service_type type;
+	bool has_selector;       /* spec.selector with >= 1 label; else Endpoints are kept by hand */
+	struct np_labels selector; /* sorted; matches pods of the Service's namespace (matchLabels) */
+	const char *cluster_ip;  /* spec.clusterIP as written ("None" = headless), NULL if absent */
+	size_t n_ports;
+	struct np_service_port *ports;
+	struct np_loc loc;
+};
+
+struct np_ingress_backend {
+	const char *service;     /* backend Service name, in the Ingress's namespace */
+	int port;                /* service port number, 0 when named or absent */
+	const char *port_name;   /* service port name, else NULL */
+};
+
+struct np_ingress {
+	const char *namespace;
+	const char *name;
+	const char *class_name;  /* spec.ingressClassName or the kubernetes.io/ingress.class
+				  * annotation, else NULL */
+	size_t n_backends;       /* defaultBackend and every rule path, duplicates dropped */
+	struct np_ingress_backend *backends;
+	struct np_loc loc;
+};
+
+enum np_webhook_kind { NP_WH_VALIDATING, NP_WH_MUTATING, NP_WH_APISERVICE };
+
+/* One record per webhook (webhooks[] entry) or APIService served by an
+ * in-cluster Service; URL webhooks and local APIServices are not kept. */
+struct np_webhook {
+	enum np_webhook_kind wkind;
+	const char *kind;              /* "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService" */
+	const char *name;              /* the configuration's / APIService's name */
+	const char *webhook;           /* webhooks[].name, NULL for an APIService */
+	const char *service_namespace; /* clientConfig.service / spec.service */
+	const char *service_name;
+	int port;                      /* service port, default 443 */
+	struct np_loc loc;
+};
+
 #define NP_VEC(T) struct { T *v; size_t n, cap; }
 
 struct np_model {
@@ -444,6 +501,10 @@ struct np_model {
 	NP_VEC(struct np_diag) notes;         /* verbose notes (-v): duplicates replaced, ... */
 	NP_VEC(struct np_input) inputs;
 	NP_VEC(const char *) crd_names;       /* plural.group of CRDs seen */
+	/* Addition (fix issue): */
+	NP_VEC(struct np_service) services;
+	NP_VEC(struct np_ingress) ingresses;
+	NP_VEC(struct np_webhook) webhooks;
 	size_t n_objects;         /* recognised objects read (0 => exit 2 "no recognised object") */
 	size_t n_k8s_objects;     /* Kubernetes objects among them */
 	bool has_generic_input;   /* any input had the generic layout */
@@ -475,6 +536,20 @@ struct np_netpol *np_model_push_netpol(struct np_model *m);
 struct np_xpolicy *np_model_push_xpolicy(struct np_model *m);
 struct np_tf_resource *np_model_push_tf_resource(struct np_model *m);
 struct np_input *np_model_push_input(struct np_model *m);
+/* Additions (fix issue). */
+struct np_service *np_model_push_service(struct np_model *m);
+struct np_ingress *np_model_push_ingress(struct np_model *m);
+struct np_webhook *np_model_push_webhook(struct np_model *m);
+/* Addition (performance issue): a savepoint of everything decoding appends
+ * (records, warnings, notes, object counts), so the streaming decoder can
+ * drop what a document added when it turns out to need another reading.
+ * np_model_rollback only undoes appends made after np_model_mark. */
+struct np_model_mark {
+	size_t n[24];
+	size_t n_objects, n_k8s_objects;
+};
+void np_model_mark(const struct np_model *m, struct np_model_mark *mk);
+void np_model_rollback(struct np_model *m, const struct np_model_mark *mk);
 /* Records availability; "read" by any input wins over the others (DESIGN §3.1). */
 int np_model_set_avail(struct np_model *m, enum np_resource res, const char *ns,
 		       enum np_avail_state st, const char *reason, const char *message,
@@ -501,5 +576,8 @@ int np_model_finish(struct np_model *m, struct np_error *err);
 
 /* Lookups after np_model_finish (linear or indexed; borrowed pointers). */
 const struct np_namespace *np_model_find_namespace(const struct np_model *m, const char *name);
+/* Addition (fix issue): the Service ns/name, or NULL (linear). */
+const struct np_service *np_model_find_service(const struct np_model *m, const char *ns,
+					       const char *name);
 
 #endif

@@ -77,6 +77,39 @@ int np_json_decode(const char *buf, size_t len, const char *name,
 		   const struct np_decode_limits *limits, np_doc_fn fn, void *ctx,
 		   struct np_error *err);
 
+/* Streaming JSON (DESIGN §7). One element of a streamed array: */
+struct np_json_item {
+	const struct np_node *node;  /* the element; lives until the callback returns */
+	const struct np_node *list;  /* the top-level object as read so far (the pairs
+				      * before "items"; their values are complete), or
+				      * NULL when the document is a top-level array */
+	size_t index;                /* position in the array */
+	int doc_index;               /* the document's index in the stream */
+};
+/* Return 0 to go on, a negative NP_E* to stop (propagated). */
+typedef int (*np_item_fn)(void *ctx, const struct np_json_item *item);
+
+struct np_json_opts {
+	/* When set, the elements of a top-level array, or of the first "items"
+	 * array of a top-level object, are each parsed into a scratch arena,
+	 * handed to item_fn (with the ctx given to np_json_decode_ex) and dropped;
+	 * the document then reaches fn with that array empty. The limits on
+	 * document bytes and nodes apply to each element, and to the document
+	 * without its elements. */
+	np_item_fn item_fn;
+	/* Subtrees no decoder reads (snapshot/skip.h: managedFields, most of
+	 * status, pod env and volumes, probes, resources) are checked for syntax
+	 * and limits but not built: an empty map or list of the same type, at
+	 * their position, stands for them. Applies below each document root and
+	 * each streamed element. */
+	bool skip_unread;
+};
+
+/* np_json_decode with options (NULL = none: same as np_json_decode). */
+int np_json_decode_ex(const char *buf, size_t len, const char *name,
+		      const struct np_decode_limits *limits, const struct np_json_opts *opts,
+		      np_doc_fn fn, void *ctx, struct np_error *err);
+
 /* Decodes a multi-document YAML stream as kubectl does (YAML 1.1 booleans,
  * ~ null, octal 0644, << merges; duplicate keys and invalid UTF-8 are errors;
  * empty documents are skipped). */

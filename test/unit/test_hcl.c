@@ -549,6 +549,39 @@ static void test_deep_blocks_beyond_the_limit_are_a_limit_error(void **state)
 	assert_int_equal(np_hcl_decode(src, n, "t.tf", &lim, NULL, NULL, &err), 0);
 }
 
+static void test_raised_depth_limit_still_stops_at_the_reader_maximum(void **state)
+{
+	struct np_decode_limits lim;
+	struct np_error err;
+	char *src = malloc(40000);
+	size_t n = 0, i;
+
+	(void)state;
+	assert_non_null(src);
+	n += (size_t)sprintf(src, "a = ");
+	for (i = 0; i < 10000; i++)
+		src[n++] = '[';
+	for (i = 0; i < 10000; i++)
+		src[n++] = ']';
+	np_decode_limits_default(&lim);
+	lim.max_depth = 1000000;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(np_hcl_decode(src, n, "deep.tf", &lim, NULL, NULL, &err), NP_ELIMIT);
+	assert_non_null(strstr(err.msg, "the most the HCL reader allows"));
+	free(src);
+}
+
+static void test_nested_unresolved_expressions_keep_the_outer_text(void **state)
+{
+	struct got g;
+
+	(void)state;
+	assert_string_equal(parse(&g, "a = f(g(h(var.x)), [1])\nb = [f(x), (var.y), (2)]\n"
+				      "c = (var.on ? { k = 1 } : {})\n"),
+			    "{a@1:1=<f(g(h(var.x)), [1])> b@2:1=[<f(x)>,<(var.y)>,2] "
+			    "c@3:1=<(var.on ? { k = 1 } : {})>}");
+}
+
 static void test_node_limit(void **state)
 {
 	static const char src[] = "a = [1, 2, 3, 4, 5, 6, 7, 8]\n";
@@ -657,6 +690,8 @@ int main(void)
 		cmocka_unit_test(test_nul_byte_is_an_error),
 		cmocka_unit_test(test_nesting_beyond_the_depth_limit_is_a_limit_error),
 		cmocka_unit_test(test_deep_blocks_beyond_the_limit_are_a_limit_error),
+		cmocka_unit_test(test_raised_depth_limit_still_stops_at_the_reader_maximum),
+		cmocka_unit_test(test_nested_unresolved_expressions_keep_the_outer_text),
 		cmocka_unit_test(test_node_limit),
 		cmocka_unit_test(test_string_size_limit),
 		cmocka_unit_test(test_callback_error_is_returned),

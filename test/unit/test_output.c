@@ -441,7 +441,9 @@ static void test_report_json_finding_keys_and_nulls(void **state)
 	fixture_free(f);
 }
 
-static void test_report_json_errors_from_unread_availability_sorted(void **state)
+/* Unread essential kinds (NetworkPolicies) are errors; unread refinement-only
+ * kinds (ConfigMaps) are warnings, after the model's own warnings. */
+static void test_report_json_unread_availability_splits_errors_and_warnings(void **state)
 {
 	struct fixture *f = fixture_new();
 	json_t *j = NULL, *errs, *warns;
@@ -449,18 +451,18 @@ static void test_report_json_errors_from_unread_availability_sorted(void **state
 	(void)state;
 	assert_int_equal(np_report_json(&j, &f->o), 0);
 	errs = json_object_get(j, "errors");
-	assert_int_equal(json_array_size(errs), 2);
+	assert_int_equal(json_array_size(errs), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 0), "resource")),
-			    "configmaps");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 1), "resource")),
 			    "networkpolicies");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 1), "apiGroup")),
+	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 0), "apiGroup")),
 			    "networking.k8s.io");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 1), "reason")),
+	assert_string_equal(json_string_value(json_object_get(json_array_get(errs, 0), "reason")),
 			    "forbidden");
 	warns = json_object_get(j, "warnings");
-	assert_int_equal(json_array_size(warns), 2);
+	assert_int_equal(json_array_size(warns), 3);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(warns, 0), "resource")),
+			    "configmaps");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(warns, 1), "resource")),
 			    "namespaces");
 	json_decref(j);
 	fixture_free(f);
@@ -973,7 +975,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_nested_sequences_and_key_quoting),
 		cmocka_unit_test(test_report_json_top_level_keys_in_contract_order),
 		cmocka_unit_test(test_report_json_finding_keys_and_nulls),
-		cmocka_unit_test(test_report_json_errors_from_unread_availability_sorted),
+		cmocka_unit_test(test_report_json_unread_availability_splits_errors_and_warnings),
 		cmocka_unit_test(test_report_json_summary_status_counts),
 		cmocka_unit_test(test_report_json_suppressed_object),
 		cmocka_unit_test(test_now_honours_source_date_epoch),

@@ -157,6 +157,8 @@ static const char *findings(struct np_control_result *r)
 
 /* ================================================================ reading */
 
+static const char EKS_CLUSTER[] = "resource \"aws_eks_cluster\" \"main\" {\n  name = \"prod\"\n}\n";
+
 static const char AKS[] =
 	"resource \"azurerm_kubernetes_cluster\" \"a\" {\n"   /* 1 */
 	"  name = \"a\"\n"                                    /* 2 */
@@ -285,6 +287,17 @@ static void test_module_call_resolves_its_local_source(void **state)
 	assert_string_equal(res(f, "module", "eks")->calls, "infra/modules/eks");
 	assert_null(res(f, "module", "reg")->calls);
 	assert_int_equal(f->m.n_objects, 2);
+}
+
+static void test_module_directories_are_normalised(void **state)
+{
+	struct fx *f = *state;
+
+	hcl(f, "./infra/live/../modules/eks/main.tf", EKS_CLUSTER);
+	hcl(f, "infra//live/main.tf", "module \"eks\" {\n  source = \"./../modules/./eks\"\n}\n");
+	assert_string_equal(res(f, "aws_eks_cluster", "main")->module, "infra/modules/eks");
+	assert_string_equal(res(f, "module", "eks")->module, "infra/live");
+	assert_string_equal(res(f, "module", "eks")->calls, "infra/modules/eks");
 }
 
 static void test_configuration_values_from_jsonencode(void **state)
@@ -714,8 +727,6 @@ static void test_np104_terraform_only_names_the_resource_and_sets_the_platform(v
 
 /* ======================================================= NP-105 rules */
 
-static const char EKS_CLUSTER[] = "resource \"aws_eks_cluster\" \"main\" {\n  name = \"prod\"\n}\n";
-
 static void test_np105_passes_with_vpc_cni_enable_network_policy(void **state)
 {
 	struct fx *f = *state;
@@ -992,6 +1003,7 @@ int main(void)
 		T(test_dynamic_block_is_an_unresolved_block),
 		T(test_null_literal_is_recorded_as_null),
 		T(test_module_call_resolves_its_local_source),
+		T(test_module_directories_are_normalised),
 		T(test_configuration_values_from_jsonencode),
 		T(test_configuration_values_from_json_and_yaml_strings),
 		T(test_partly_unresolved_jsonencode_still_tells_enable_network_policy),
