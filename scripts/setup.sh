@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libc6-dev
 	libcurl4-openssl-dev libjansson-dev libarchive-dev libyaml-dev libcmocka-dev
-	jq python3 python3-yaml openssl tar gzip zstd xz-utils bzip2 zip
+	jq python3 python3-yaml python3-jsonschema openssl tar gzip zstd xz-utils bzip2 zip
 	# static release build (-Dprefer_static=true: libarchive's static deps),
 	# completion tests in real shells, man page formatting check
 	libzstd-dev liblz4-dev libacl1-dev bash-completion zsh fish groff-base)
