@@ -54,7 +54,8 @@ struct ns_plan {
 struct cand {
 	struct np_selector subject;
 	struct np_fix_rule rule;
-	const char *slug;
+	const char *slug;   /* for the policy name */
+	const char *what;   /* short origin for listings: "Service web" */
 };
 
 struct cands {
@@ -248,7 +249,7 @@ static bool sel_matches_any(const struct fixb *b, const struct np_selector *s, c
 }
 
 static int cand_push(struct fixb *b, struct cands *c, const struct np_selector *subject,
-		     const struct np_fix_rule *rule, const char *slug)
+		     const struct np_fix_rule *rule, const char *slug, const char *what)
 {
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 16;
@@ -265,6 +266,7 @@ static int cand_push(struct fixb *b, struct cands *c, const struct np_selector *
 	c->v[c->n].subject.present = true;
 	c->v[c->n].rule = *rule;
 	c->v[c->n].slug = slug;
+	c->v[c->n].what = what;
 	c->n++;
 	(void)b;
 	return 0;
@@ -573,7 +575,8 @@ static int ingress_services(struct fixb *b, const char *ns, struct cands *c)
 			ing && !b->any_ctrl ? ": no ingress controller in the input; if it runs outside "
 					      "the cluster, allow its addresses" : "");
 		sel_from_labels(b, &subject, &s->selector);
-		rc = cand_push(b, c, &subject, &fr, s->name);
+		rc = cand_push(b, c, &subject, &fr, s->name,
+			       np_remediate_strf(b->rem, "Service %s", s->name));
 		/* A hostNetwork controller connects from its node's address,
 		 * which no namespaceSelector matches. */
 		if (rc == 0 && ing && b->n_ctrl_cidrs && !ext) {
@@ -595,12 +598,71 @@ static int ingress_services(struct fixb *b, const char *ns, struct cands *c)
 				hr.comment = np_remediate_strf(b->rem,
 					"Ingress %s through the hostNetwork ingress controller %s: from "
 					"its nodes' addresses", ing, b->ctrl_name ? b->ctrl_name : "");
-				rc = cand_push(b, c, &subject, &hr, s->name);
+				rc = cand_push(b, c, &subject, &hr, s->name,
+					       np_remediate_strf(b->rem, "Ingress %s, hostNetwork "
+								 "controller", ing));
 			}
 			free(hp);
 		}
 	}
 	return rc ? rc : (b->oom ? NP_ENOMEM : 0);
+}
+
+/* Egress to a Service whose backends run on the host network: they answer
+ * on their nodes' addresses, which only ipBlocks match. */
+static int egress_hostnet(struct fixb *b, struct cands *c, const struct np_service *s,
+			  size_t first, size_t n, size_t hostnet)
+{
+	const struct np_model *m = b->m;
+	const char **cidrs = calloc(hostnet * 2 + 1, sizeof(*cidrs));
+	struct np_port *hp = NULL;
+	size_t n_cidrs = 0, hn = 0, hcap = 0, k, j, q;
+	struct np_fix_rule fr;
+	int rc = 0;
+
+	if (!cidrs)
+		return NP_ENOMEM;
+	for (k = 0; k < n; k++) {
+		const struct np_pod *p = &m->pods.v[b->by_ns[first + k]];
+
+		if (p->terminated || !p->host_network || !svc_selects(s, p))
+			continue;
+		for (j = 0; j < p->n_ips && n_cidrs < hostnet * 2; j++) {
+			const char *cidr = host_cidr(b, p->ips[j]);
+
+			for (q = 0; cidr && q < n_cidrs; q++)
+				if (strcmp(cidrs[q], cidr) == 0)
+					break;
+			if (cidr && q == n_cidrs)
+				cidrs[n_cidrs++] = cidr;
+		}
+	}
+	if (!n_cidrs) {
+		rc = note(b, "Service %s/%s: its hostNetwork pods have no address in the input; "
+			  "egress to them is not kept", s->namespace, s->name);
+		goto out;
+	}
+	svc_target_ports(b, s, NAMES_ON_HOSTNET, &hp, &hn, &hcap);
+	if (!hn)
+		goto out;
+	memset(&fr, 0, sizeof(fr));
+	fr.rule.peers = peers_new(b, n_cidrs);
+	for (k = 0; fr.rule.peers && k < n_cidrs; k++)
+		fr.rule.peers[k].ipblock = ipblock_new(b, cidrs[k]);
+	fr.rule.n_peers = fr.rule.peers ? n_cidrs : 0;
+	fr.rule.peers_present = true;
+	qsort(hp, hn, sizeof(*hp), port_cmp);
+	rule_ports(b, &fr.rule, hp, hn);
+	fr.comment = np_remediate_strf(b->rem,
+		"Service %s/%s: its pods run on the host network and answer on their\n"
+		"nodes' addresses", s->namespace, s->name);
+	rc = cand_push(b, c, NULL, &fr, "services",
+		       np_remediate_strf(b->rem, "Service %s/%s on the host network", s->namespace,
+					 s->name));
+out:
+	free(hp);
+	free(cidrs);
+	return rc;
 }
 
 /* Egress to every Service of the cluster: one rule to every pod on their
@@ -610,111 +672,65 @@ static int egress_services(struct fixb *b, struct cands *c)
 	const struct np_model *m = b->m;
 	struct np_port *ports = NULL;
 	size_t np = 0, cap = 0, i, k, n_svc = 0;
-	char names[600] = "";
+	char names[400] = "";
 	size_t pos = 0;
-	int rc = 0;
+	int rc = 0, pass;
 
-	for (i = 0; i < m->services.n && rc == 0; i++) {
-		const struct np_service *s = &m->services.v[i];
-		size_t first, n, pods = 0, hostnet = 0;
-		const char **cidrs = NULL;
-		size_t n_cidrs = 0;
+	/* Pass 0: the Services on pods; pass 1: those on the host network. */
+	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		for (i = 0; i < m->services.n && rc == 0; i++) {
+			const struct np_service *s = &m->services.v[i];
+			size_t first, n, pods = 0, hostnet = 0;
 
-		if (!s->has_selector || s->type == NP_SVC_EXTERNALNAME)
-			continue;
-		n = pods_of(b, s->namespace, &first);
-		for (k = 0; k < n; k++) {
-			const struct np_pod *p = &m->pods.v[b->by_ns[first + k]];
-
-			if (p->terminated || !svc_selects(s, p))
+			if (!s->has_selector || s->type == NP_SVC_EXTERNALNAME)
 				continue;
-			pods++;
-			if (p->host_network)
-				hostnet++;
-		}
-		if (pods > hostnet) {
-			svc_target_ports(b, s, NAMES_KEEP, &ports, &np, &cap);
-			if (n_svc < 5) {
-				int w = snprintf(names + pos, sizeof(names) - pos, "%s%s/%s",
-						 n_svc ? ", " : "", s->namespace, s->name);
+			n = pods_of(b, s->namespace, &first);
+			for (k = 0; k < n; k++) {
+				const struct np_pod *p = &m->pods.v[b->by_ns[first + k]];
 
-				if (w > 0)
-					pos += (size_t)w < sizeof(names) - pos ? (size_t)w :
-						sizeof(names) - pos - 1;
-			} else if (n_svc == 5) {
-				snprintf(names + pos, sizeof(names) - pos, ", ...");
-				pos = strlen(names);
+				if (p->terminated || !svc_selects(s, p))
+					continue;
+				pods++;
+				if (p->host_network)
+					hostnet++;
 			}
-			n_svc++;
-		}
-		if (!hostnet)
-			continue;
-		/* hostNetwork backends answer on their node's address. */
-		cidrs = calloc(hostnet * 2 + 1, sizeof(*cidrs));
-		if (!cidrs) {
-			rc = NP_ENOMEM;
-			break;
-		}
-		for (k = 0; k < n; k++) {
-			const struct np_pod *p = &m->pods.v[b->by_ns[first + k]];
-			size_t j, q;
+			if (pass == 0 && pods > hostnet) {
+				svc_target_ports(b, s, NAMES_KEEP, &ports, &np, &cap);
+				if (n_svc < 4) {
+					int w = snprintf(names + pos, sizeof(names) - pos, "%s%s/%s",
+							 n_svc ? ", " : "", s->namespace, s->name);
 
-			if (p->terminated || !p->host_network || !svc_selects(s, p))
-				continue;
-			for (j = 0; j < p->n_ips && n_cidrs < hostnet * 2; j++) {
-				const char *cidr = host_cidr(b, p->ips[j]);
-
-				for (q = 0; cidr && q < n_cidrs; q++)
-					if (strcmp(cidrs[q], cidr) == 0)
-						break;
-				if (cidr && q == n_cidrs)
-					cidrs[n_cidrs++] = cidr;
+					if (w > 0)
+						pos += (size_t)w < sizeof(names) - pos ? (size_t)w :
+							sizeof(names) - pos - 1;
+				} else if (n_svc == 4) {
+					snprintf(names + pos, sizeof(names) - pos, ", ...");
+					pos = strlen(names);
+				}
+				n_svc++;
 			}
+			if (pass == 1 && hostnet)
+				rc = egress_hostnet(b, c, s, first, n, hostnet);
 		}
-		if (n_cidrs) {
-			struct np_port *hp = NULL;
-			size_t hn = 0, hcap = 0;
+		if (pass == 0 && np) {
 			struct np_fix_rule fr;
 
-			svc_target_ports(b, s, NAMES_ON_HOSTNET, &hp, &hn, &hcap);
 			memset(&fr, 0, sizeof(fr));
-			if (hn) {
-				fr.rule.peers = peers_new(b, n_cidrs);
-				for (k = 0; fr.rule.peers && k < n_cidrs; k++)
-					fr.rule.peers[k].ipblock = ipblock_new(b, cidrs[k]);
-				fr.rule.n_peers = fr.rule.peers ? n_cidrs : 0;
+			fr.rule.peers = peers_new(b, 1);
+			if (fr.rule.peers) {
+				fr.rule.peers[0].has_ns_sel = true;
+				fr.rule.peers[0].ns_sel.present = true;
+				fr.rule.n_peers = 1;
 				fr.rule.peers_present = true;
-				qsort(hp, hn, sizeof(*hp), port_cmp);
-				rule_ports(b, &fr.rule, hp, hn);
-				fr.comment = np_remediate_strf(b->rem,
-					"Service %s/%s: its pods run on the host network, so they answer "
-					"on their nodes' addresses", s->namespace, s->name);
-				rc = cand_push(b, c, NULL, &fr, "hostnetwork-services");
 			}
-			free(hp);
-		} else {
-			rc = note(b, "Service %s/%s: its hostNetwork pods have no address in the input; "
-				  "egress to them is not kept", s->namespace, s->name);
+			qsort(ports, np, sizeof(*ports), port_cmp);
+			rule_ports(b, &fr.rule, ports, np);
+			fr.comment = np_remediate_strf(b->rem,
+				"the target ports of the cluster's %zu Services, which every pod may call\n"
+				"today (%s); narrow to the Services these pods use", n_svc, names);
+			rc = cand_push(b, c, NULL, &fr, "services",
+				       np_remediate_strf(b->rem, "%zu Services", n_svc));
 		}
-		free(cidrs);
-	}
-	if (rc == 0 && np) {
-		struct np_fix_rule fr;
-
-		memset(&fr, 0, sizeof(fr));
-		fr.rule.peers = peers_new(b, 1);
-		if (fr.rule.peers) {
-			fr.rule.peers[0].has_ns_sel = true;
-			fr.rule.peers[0].ns_sel.present = true;
-			fr.rule.n_peers = 1;
-			fr.rule.peers_present = true;
-		}
-		qsort(ports, np, sizeof(*ports), port_cmp);
-		rule_ports(b, &fr.rule, ports, np);
-		fr.comment = np_remediate_strf(b->rem,
-			"the target ports of the cluster's Services (%zu: %s), which every pod may\n"
-			"call today; narrow to the Services these pods use", n_svc, names);
-		rc = cand_push(b, c, NULL, &fr, "services");
 	}
 	free(ports);
 	return rc ? rc : (b->oom ? NP_ENOMEM : 0);
@@ -808,7 +824,9 @@ static int mirrors(struct fixb *b, const struct np_namespace *ns, unsigned dir, 
 				rc = cand_push(b, c, &subject, &fr,
 					       np_remediate_strf(b->rem, "%s-%s",
 								 other == NP_DIR_EGRESS ? "from" : "to",
-								 pol->name));
+								 pol->name),
+					       np_remediate_strf(b->rem, "NetworkPolicy %s/%s",
+								 pol->namespace, pol->name));
 			}
 		}
 	}
@@ -900,6 +918,107 @@ static void workload_subject(struct fixb *b, const struct np_pod *p, const struc
 	out->n_labels = k;
 }
 
+/* T narrowed to the pods that become isolated: T plus "k NotIn (values)",
+ * for a label key k every already isolated pod T selects carries, with
+ * values none of the newly isolated ones has. false when no key does. */
+static bool narrow_notin(struct fixb *b, const char *ns, unsigned dir, const struct np_selector *t,
+			 struct np_selector *out)
+{
+	static const char *const preferred[] = { "app.kubernetes.io/name", "app", "k8s-app", NULL };
+	size_t first, n = pods_of(b, ns, &first), k, a0 = SIZE_MAX, ki, pass;
+	const struct np_pod *p0;
+
+	for (k = 0; k < n && a0 == SIZE_MAX; k++) {
+		size_t pi = b->by_ns[first + k];
+
+		if (pod_eligible(&b->m->pods.v[pi]) && isolated(b, pi, dir) &&
+		    np_selector_matches(t, &b->m->pods.v[pi].labels))
+			a0 = pi;
+	}
+	if (a0 == SIZE_MAX)
+		return false;
+	p0 = &b->m->pods.v[a0];
+	for (pass = 0; pass < 2; pass++) {
+		for (ki = 0; ki < p0->labels.n; ki++) {
+			const char *key = p0->labels.keys[ki], *vals[16];
+			size_t nv = 0, q, j;
+			bool ok = true, pref = false;
+			struct np_sel_expr *x;
+
+			for (q = 0; preferred[q]; q++)
+				pref = pref || strcmp(key, preferred[q]) == 0;
+			if (pref != (pass == 0) || volatile_label(key))
+				continue;
+			for (k = 0; k < n && ok; k++) {
+				size_t pi = b->by_ns[first + k];
+				const struct np_pod *p = &b->m->pods.v[pi];
+				const char *v;
+
+				if (!pod_eligible(p) || !np_selector_matches(t, &p->labels))
+					continue;
+				v = np_labels_get(&p->labels, key);
+				if (isolated(b, pi, dir)) {
+					if (!v) {
+						ok = false;
+						break;
+					}
+					for (q = 0; q < nv && strcmp(vals[q], v) != 0; q++)
+						;
+					if (q == nv) {
+						if (nv == 16)
+							ok = false;
+						else
+							vals[nv++] = v;
+					}
+				}
+			}
+			/* No newly isolated pod may carry one of those values. */
+			for (k = 0; k < n && ok; k++) {
+				size_t pi = b->by_ns[first + k];
+				const struct np_pod *p = &b->m->pods.v[pi];
+				const char *v = np_labels_get(&p->labels, key);
+
+				if (!pod_eligible(p) || isolated(b, pi, dir) || !v ||
+				    !np_selector_matches(t, &p->labels))
+					continue;
+				for (q = 0; q < nv && ok; q++)
+					ok = strcmp(vals[q], v) != 0;
+			}
+			if (!ok)
+				continue;
+			*out = *t;
+			out->present = true;
+			x = np_remediate_alloc(b->rem, t->n_exprs + 1, sizeof(*x));
+			if (!x)
+				return false;
+			if (t->n_exprs)
+				memcpy(x, t->exprs, t->n_exprs * sizeof(*x));
+			x[t->n_exprs].key = key;
+			x[t->n_exprs].op = NP_SEL_NOTIN;
+			x[t->n_exprs].op_text = "NotIn";
+			x[t->n_exprs].values = np_remediate_alloc(b->rem, nv, sizeof(char *));
+			if (!x[t->n_exprs].values)
+				return false;
+			/* sorted, so the output does not depend on pod order */
+			for (q = 0; q < nv; q++) {
+				for (j = q + 1; j < nv; j++)
+					if (strcmp(vals[j], vals[q]) < 0) {
+						const char *tmp = vals[q];
+
+						vals[q] = vals[j];
+						vals[j] = tmp;
+					}
+				x[t->n_exprs].values[q] = vals[q];
+			}
+			x[t->n_exprs].n_values = nv;
+			out->exprs = x;
+			out->n_exprs = t->n_exprs + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int emit_preserve(struct fixb *b, const char *ns, unsigned dir, const struct np_selector *subject,
 			 const struct cand *rules, const size_t *idx, size_t n, const char *slug)
 {
@@ -953,20 +1072,8 @@ static void list_rule(struct textbuf *t, unsigned dir, const struct np_selector 
 
 	np_selector_format(subject, sel, sizeof(sel));
 	np_fix_rule_describe(r, dir, desc, sizeof(desc));
-	tb_add(t, "- %s to pods %s: %s%s%s\n", dir == NP_DIR_INGRESS ? "ingress" : "egress",
-	       np_selector_is_empty(subject) ? "(all)" : sel, desc, why ? " — " : "", why ? why : "");
-}
-
-static const char *first_line(struct fixb *b, const char *s)
-{
-	const char *e;
-
-	if (!s)
-		return NULL;
-	e = strchr(s, '\n');
-	if (!e)
-		return s;
-	return np_remediate_strf(b->rem, "%.*s", (int)(e - s), s);
+	tb_add(t, "- %s of %s %s (%s)\n", dir == NP_DIR_INGRESS ? "ingress" : "egress",
+	       np_selector_is_empty(subject) ? "every pod" : sel, desc, why ? why : "");
 }
 
 /* Groups the candidates by subject; narrows subjects that would select pods
@@ -1005,16 +1112,25 @@ static int settle(struct fixb *b, const struct np_namespace *ns, unsigned dir, s
 		}
 		if (!b->opt->preserve) {
 			for (j = 0; j < n; j++)
-				list_rule(footer, dir, t, &c->v[idx[j]].rule.rule,
-					  first_line(b, c->v[idx[j]].rule.comment));
+				list_rule(footer, dir, t, &c->v[idx[j]].rule.rule, c->v[idx[j]].what);
 			continue;
 		}
 		if (!sel_matches_any(b, t, ns->name, dir, true)) {
 			rc = emit_preserve(b, ns->name, dir, t, c->v, idx, n, c->v[i].slug);
 			continue;
 		}
-		/* T also selects pods that policies isolate already: one subject
-		 * per workload that becomes isolated, from its own labels. */
+		/* T also selects pods that policies isolate already: exclude them
+		 * by one label if one tells them apart, else one subject per
+		 * workload that becomes isolated, from its own labels. */
+		{
+			struct np_selector narrowed;
+
+			if (narrow_notin(b, ns->name, dir, t, &narrowed)) {
+				rc = emit_preserve(b, ns->name, dir, &narrowed, c->v, idx, n,
+						   c->v[i].slug);
+				continue;
+			}
+		}
 		{
 			size_t first, np = pods_of(b, ns->name, &first);
 			const char **seen_kind = calloc(np + 1, sizeof(*seen_kind));
@@ -1054,8 +1170,7 @@ static int settle(struct fixb *b, const struct np_namespace *ns, unsigned dir, s
 				}
 				for (j = 0; j < n; j++)
 					list_rule(lost, dir, &ws, &c->v[idx[j]].rule.rule,
-						  np_remediate_strf(b->rem, "%s %s: its labels also match "
-								    "pods already isolated",
+						  np_remediate_strf(b->rem, "%s; for %s %s", c->v[idx[j]].what,
 								    wk, wn));
 			}
 			free(seen_kind);
@@ -1071,7 +1186,7 @@ out:
 static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_policy)
 {
 	const struct np_namespace *ns = &b->m->namespaces.v[nsi];
-	struct textbuf footer = { 0 }, lost = { 0 };
+	struct textbuf footer = { 0 }, lost = { 0 }, todo = { 0 };
 	struct cands c = { 0 };
 	unsigned dirs[2] = { NP_DIR_INGRESS, NP_DIR_EGRESS };
 	size_t d, first, n = pods_of(b, ns->name, &first), k;
@@ -1100,10 +1215,10 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 			rc = settle(b, ns, dirs[d], &c, &footer, &lost);
 	}
 	if (rc == 0 && (deny & NP_DIR_EGRESS) && !np_remediate_sensitive(b->rem, ns->name))
-		tb_add(b->opt->preserve ? &lost : &footer,
-		       "- egress outside the cluster (external APIs, databases, the API server at\n"
-		       "  Service default/kubernetes) is denied now: add ipBlock rules for what pods call\n");
-	if (rc == 0 && (footer.n || lost.n)) {
+		tb_add(&todo, "Egress outside the cluster (external APIs and databases, the API server\n"
+			      "behind Service default/kubernetes) is denied from now on: add ipBlock\n"
+			      "rules for what the pods call.\n");
+	if (rc == 0 && (footer.n || lost.n || todo.n)) {
 		struct textbuf all = { 0 };
 		struct np_fix_policy *p = &b->out->v[deny_policy];
 
@@ -1113,7 +1228,10 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 			tb_add(&all, "Not allowed (--no-preserve): today's Services, Ingresses and policies "
 				     "imply this traffic;\nallow what is still needed:\n%s", footer.s);
 		if (lost.n)
-			tb_add(&all, "Not kept: allow by hand what is still needed:\n%s", lost.s);
+			tb_add(&all, "Not kept (no label tells these pods from ones already isolated);\n"
+				     "allow by hand what is still needed:\n%s", lost.s);
+		if (todo.n)
+			tb_add(&all, "%s", todo.s);
 		if (all.oom) {
 			rc = NP_ENOMEM;
 		} else {
@@ -1126,8 +1244,9 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 	}
 	free(footer.s);
 	free(lost.s);
+	free(todo.s);
 	free(c.v);
-	if (footer.oom || lost.oom)
+	if (footer.oom || lost.oom || todo.oom)
 		return NP_ENOMEM;
 	return rc;
 }

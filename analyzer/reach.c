@@ -776,6 +776,13 @@ int np_reach_pair(struct np_reach *r, size_t src, size_t dst, const struct np_co
 	return 0;
 }
 
+size_t np_reach_set_id(const struct np_reach *r, const struct np_connset *c)
+{
+	if (c < r->sets.v || c >= r->sets.v + r->sets.n)
+		return SIZE_MAX;
+	return (size_t)(c - r->sets.v);
+}
+
 int np_reach_from_any(struct np_reach *r, size_t dst, const struct np_connset **out)
 {
 	const struct np_reach_node *b = &r->nodes[dst];

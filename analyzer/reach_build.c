@@ -292,18 +292,24 @@ static bool ns_selector_decidable(const struct np_selector *s)
 	return true;
 }
 
+/* Who a warning is about: a policy by kind, namespace and name. */
+struct who {
+	const char *kind, *ns, *name;
+};
+
 /* Whether a namespaceSelector matches namespace k; undecidable = no match,
- * with a warning naming what (DESIGN §4). */
+ * with a warning naming the policy (DESIGN §4). */
 static bool ns_sel_matches(struct np_reach *r, const struct np_selector *s, size_t k,
-			   const char *what)
+			   const struct who *w)
 {
 	const struct rns *ns = &r->ns[k];
 
 	if (s->invalid)
 		return false;
 	if (ns->synthesized && !ns_selector_decidable(s)) {
-		reach_warn(r, "%s: namespaceSelector cannot be judged on namespace %s (not in the "
-			   "input, only its name label is known): treated as no match", what,
+		reach_warn(r, "%s %s%s%s: namespaceSelector cannot be judged on namespace %s (not in "
+			   "the input, only its name label is known): treated as no match", w->kind,
+			   w->ns ? w->ns : "", w->ns ? "/" : "", w->name ? w->name : "",
 			   ns->name ? ns->name : "");
 		return false;
 	}
@@ -809,19 +815,6 @@ static size_t x_peer_count(const struct np_xpolicy *x)
 	return n;
 }
 
-static const char *policy_what(struct np_reach *r, const char *kind, const char *ns,
-			       const char *name)
-{
-	char buf[512];
-	char *s;
-
-	if (ns)
-		snprintf(buf, sizeof(buf), "%s %s/%s", kind ? kind : "?", ns, name ? name : "");
-	else
-		snprintf(buf, sizeof(buf), "%s %s", kind ? kind : "?", name ? name : "");
-	s = np_arena_strndup(&r->mem, buf, strlen(buf));
-	return s ? s : "policy";
-}
 
 static int build_items(struct builder *b, struct items *it)
 {
@@ -846,6 +839,7 @@ static int build_items(struct builder *b, struct items *it)
 	for (i = 0, f = 0; i < m->netpols.n; i++) {
 		const struct np_netpol *np = &m->netpols.v[i];
 		size_t pns = ns_find(r, np->namespace);
+		struct who who = { "NetworkPolicy", np->namespace, np->name };
 
 		for (j = 0; j < np->n_ingress + np->n_egress; j++) {
 			const struct np_rule *ru = j < np->n_ingress ? &np->ingress[j] :
@@ -866,8 +860,7 @@ static int build_items(struct builder *b, struct items *it)
 				}
 				for (q = 0; q < r->n_ns; q++) {
 					if (r->ns[q].n_groups == 0 ||
-					    !ns_sel_matches(r, &p->ns_sel, q,
-							    policy_what(r, "NetworkPolicy", np->namespace, np->name)))
+					    !ns_sel_matches(r, &p->ns_sel, q, &who))
 						continue;
 					if ((rc = match_item_ns(b, it->np_peer_item[f], &p->pod_sel, q)) < 0)
 						return rc;
@@ -886,7 +879,7 @@ static int build_items(struct builder *b, struct items *it)
 		return NP_ENOMEM;
 	for (i = 0, f = 0; i < m->xpolicies.n; i++) {
 		const struct np_xpolicy *x = &m->xpolicies.v[i];
-		const char *what = NULL;
+		struct who who = { x->kind, NULL, x->name };
 
 		it->x_subj_item[i] = SIZE_MAX;
 		if (is_admin_kind(x) && !x->ignored && sel_needs_item(&x->subject_pods)) {
@@ -919,10 +912,8 @@ static int build_items(struct builder *b, struct items *it)
 				    !sel_needs_item(&p->sel))
 					continue;
 				it->x_peer_item[f] = b->n_items++;
-				if (!what)
-					what = policy_what(r, x->kind, NULL, x->name);
 				for (q = 0; q < r->n_ns; q++) {
-					if (r->ns[q].n_groups == 0 || !ns_sel_matches(r, &p->ns_sel, q, what))
+					if (r->ns[q].n_groups == 0 || !ns_sel_matches(r, &p->ns_sel, q, &who))
 						continue;
 					if ((rc = match_item_ns(b, it->x_peer_item[f], &p->sel, q)) < 0)
 						return rc;
@@ -1175,7 +1166,7 @@ static int build_np_rule(struct builder *b, const struct items *it, size_t pi, u
 	const struct np_netpol *np = &r->m->netpols.v[pi];
 	const struct np_rule *rule = dir == NP_DIR_INGRESS ? &np->ingress[ri] : &np->egress[ri];
 	size_t pns = ns_find(r, np->namespace), k, c;
-	const char *what = NULL;
+	struct who who = { "NetworkPolicy", np->namespace, np->name };
 	int rc;
 
 	ru->dir = dir;
@@ -1223,10 +1214,8 @@ static int build_np_rule(struct builder *b, const struct items *it, size_t pi, u
 			nsm = calloc(r->n_ns + 1, sizeof(*nsm));
 			if (!nsm)
 				return NP_ENOMEM;
-			if (!what)
-				what = policy_what(r, "NetworkPolicy", np->namespace, np->name);
 			for (c = 0; c < r->n_ns; c++)
-				nsm[c] = ns_sel_matches(r, &p->ns_sel, c, what);
+				nsm[c] = ns_sel_matches(r, &p->ns_sel, c, &who);
 		}
 		for (c = 0; c < r->n_classes; c++) {
 			const struct rclass *cl = &r->classes[c];
@@ -1276,7 +1265,7 @@ static int build_x_rule(struct builder *b, const struct items *it, size_t xi, un
 	const struct np_model *m = r->m;
 	const struct np_xpolicy *x = &m->xpolicies.v[xi];
 	const struct np_xrule *rule = dir == NP_DIR_INGRESS ? &x->ingress[ri] : &x->egress[ri];
-	const char *what = policy_what(r, x->kind, NULL, x->name);
+	struct who who = { x->kind, NULL, x->name };
 	size_t k, c, q;
 	int rc, act = xaction(rule->action);
 
@@ -1292,6 +1281,10 @@ static int build_x_rule(struct builder *b, const struct items *it, size_t xi, un
 	np_connset_init(&ru->numeric);
 	if (act < 0) {
 		ru->no_peers = true;
+		reach_warn(r, "%s %s: %s rule #%zu has no valid action (%s): ignored", who.kind,
+			   who.name ? who.name : "", dir == NP_DIR_INGRESS ? "ingress" : "egress", ri,
+			   x->xkind == NP_XP_CNP ? "Accept, Deny or Pass" :
+			   x->xkind == NP_XP_BANP ? "Allow or Deny" : "Allow, Deny or Pass");
 		return np_connset_set_all(&ru->numeric);
 	}
 	if (rule->invalid) {
@@ -1300,10 +1293,9 @@ static int build_x_rule(struct builder *b, const struct items *it, size_t xi, un
 			ru->no_peers = true;
 		else
 			ru->all_peers = true;
-		reach_warn(r, "%s: %s rule %s%s%s cannot be read: %s", what,
-			   dir == NP_DIR_INGRESS ? "ingress" : "egress",
-			   rule->name ? "\"" : "#", rule->name ? rule->name : "",
-			   rule->name ? "\"" : "",
+		reach_warn(r, "%s %s: %s rule #%zu%s%s%s cannot be read: %s", who.kind,
+			   who.name ? who.name : "", dir == NP_DIR_INGRESS ? "ingress" : "egress", ri,
+			   rule->name ? " \"" : "", rule->name ? rule->name : "", rule->name ? "\"" : "",
 			   act == NP_ACT_ALLOW ? "it allows nothing" : "it applies to all traffic");
 		return np_connset_set_all(&ru->numeric);
 	}
@@ -1351,7 +1343,8 @@ static int build_x_rule(struct builder *b, const struct items *it, size_t xi, un
 				struct np_iprange ir;
 
 				if (np_cidr_parse(&ir, NULL, p->networks[q]) < 0) {
-					reach_warn(r, "%s: network \"%s\" is not a CIDR: ignored", what,
+					reach_warn(r, "%s %s: network \"%s\" is not a CIDR: ignored", who.kind,
+						   who.name ? who.name : "",
 						   p->networks[q]);
 					continue;
 				}
@@ -1392,7 +1385,7 @@ static int build_x_rule(struct builder *b, const struct items *it, size_t xi, un
 			if (!nsm)
 				return NP_ENOMEM;
 			for (c = 0; c < r->n_ns; c++)
-				nsm[c] = ns_sel_matches(r, &p->ns_sel, c, what);
+				nsm[c] = ns_sel_matches(r, &p->ns_sel, c, &who);
 			for (c = 0; c < r->n_classes; c++) {
 				const struct rclass *cl = &r->classes[c];
 

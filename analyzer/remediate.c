@@ -646,11 +646,11 @@ static int system_allows(struct np_remediate *r, const char *ns, unsigned dirs, 
 			ru->ports_present = k > 0;
 			in[n_in].comment = np ?
 				np_remediate_strf(r, "webhook/APIService backends, from anywhere (the API "
-						  "server's addresses are unknown offline): the TCP ports "
-						  "pods here declare%s%s (narrow this to the webhook ports)",
-						  e ? "; " : "", e ? e->why : "") :
+						  "server's addresses are unknown offline):\nthe TCP ports "
+						  "pods here declare (narrow this to the webhook ports)%s%s",
+						  e ? "\n" : "", e ? e->why : "") :
 				np_remediate_strf(r, "webhook/APIService backends, from anywhere (the API "
-						  "server's addresses are unknown offline): %s", e->why);
+						  "server's addresses are unknown offline):\n%s", e->why);
 			if (k)
 				n_in++;
 		}
@@ -728,11 +728,12 @@ int np_remediate_default_deny(struct np_remediate *r, const char *ns, unsigned d
 	p->types = dirs;
 	if (why)
 		p->header = np_remediate_strf(r,
-			"REVIEW before applying: %s (%s). A plain default-deny would break\n"
-			"cluster DNS, admission webhooks and control-plane traffic, so\n"
-			"allow-system-traffic below also allows DNS served to every namespace,\n"
-			"egress to the API server and upstream DNS, and ingress on webhook/APIService\n"
-			"ports from anywhere (control-plane addresses are unknown offline).",
+			"REVIEW before applying: %s (%s).\n"
+			"A plain default-deny would break cluster DNS, admission webhooks and\n"
+			"control-plane traffic, so allow-system-traffic below also allows DNS served\n"
+			"to every namespace, egress to the API server and upstream DNS, and ingress\n"
+			"on webhook/APIService ports from anywhere (control-plane addresses are\n"
+			"unknown offline).",
 			ns, why);
 	if (dns_inline) {
 		struct np_fix_rule rules[2];
@@ -855,8 +856,11 @@ static void tx_scalar(struct text *t, const char *s)
 	if (plain) {
 		char c = s[0];
 
-		plain = !(c >= '0' && c <= '9') && c != '-' && c != '.' && c != '_' && c != '/' &&
-			!word_ci(s, special);
+		plain = c != '-' && c != '.' && c != '_' && c != '/' && !word_ci(s, special);
+		/* From a digit on, only what cannot be a YAML 1.1 number stays
+		 * plain (a '/' or a letter beyond hex digits and exponents). */
+		if (plain && c >= '0' && c <= '9')
+			plain = strspn(s, "0123456789._+-:eEaAbBcCdDfFxXoO") != strlen(s);
 	}
 	if (plain) {
 		tx_add(t, s);

@@ -192,6 +192,9 @@ struct rctx {
 	bool no_headers;
 	size_t w_src, w_dst;       /* table column widths */
 	bool *used;                /* dot: nodes with an edge */
+	char **esc;                /* per node: the escaped label (lazily) */
+	char **text;               /* per set id: the connections' text (lazily) */
+	size_t n_text;
 	struct np_connset tmp;
 	int oom;
 };
@@ -320,17 +323,6 @@ static long each_pair(struct rctx *c, FILE *out, pair_fn fn)
 	return count;
 }
 
-static void put_esc(FILE *out, const char *s)
-{
-	struct np_strbuf b;
-
-	np_strbuf_init(&b);
-	np_escape_term(&b, s ? s : "", 0);
-	if (b.s)
-		fputs(b.s, out);
-	np_strbuf_release(&b);
-}
-
 static int conns_text(const struct np_connset *cs, char **out)
 {
 	size_t n = np_connset_format(cs, NULL, 0);
@@ -342,25 +334,96 @@ static int conns_text(const struct np_connset *cs, char **out)
 	return 0;
 }
 
+/* Output is dominated by a few distinct sets and labels: format and escape
+ * each once (DESIGN §7, output is streamed). */
+static const char *cached_conns(struct rctx *c, const struct np_connset *cs)
+{
+	size_t id = np_reach_set_id(c->r, cs);
+	char *t;
+
+	if (id == SIZE_MAX) {
+		/* Not interned (--port): a one-slot scratch. */
+		free(c->text ? c->text[0] : NULL);
+		if (!c->text) {
+			c->text = calloc(1, sizeof(*c->text));
+			if (!c->text)
+				return NULL;
+			c->n_text = 1;
+		}
+		c->text[0] = NULL;
+		return conns_text(cs, &c->text[0]) < 0 ? NULL : c->text[0];
+	}
+	id++;
+	if (id >= c->n_text) {
+		size_t n = id + 64, i;
+		char **nt = realloc(c->text, n * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		for (i = c->n_text; i < n; i++)
+			nt[i] = NULL;
+		c->text = nt;
+		c->n_text = n;
+	}
+	if (!c->text[id] && conns_text(cs, &t) == 0)
+		c->text[id] = t;
+	return c->text[id];
+}
+
+static const char *cached_label(struct rctx *c, const char *label, const struct np_reach_node *n)
+{
+	size_t i;
+	struct np_strbuf b;
+
+	if (!n)
+		return label;
+	i = (size_t)(n - np_reach_node(c->r, 0));
+	if (!c->esc) {
+		c->esc = calloc(np_reach_n_nodes(c->r) + 1, sizeof(*c->esc));
+		if (!c->esc)
+			return NULL;
+	}
+	if (!c->esc[i]) {
+		np_strbuf_init(&b);
+		np_escape_term(&b, label, 0);
+		if (b.oom || !b.s) {
+			np_strbuf_release(&b);
+			return NULL;
+		}
+		c->esc[i] = b.s;
+	}
+	return c->esc[i];
+}
+
+static void rctx_release(struct rctx *c)
+{
+	size_t i;
+
+	for (i = 0; c->esc && i < np_reach_n_nodes(c->r); i++)
+		free(c->esc[i]);
+	free(c->esc);
+	for (i = 0; i < c->n_text; i++)
+		free(c->text[i]);
+	free(c->text);
+}
+
 /* connlist: "src => dst : conns" (np-guard's txt format). */
 static int connlist_pair(struct rctx *c, FILE *out, const char *src_label,
 			 const struct np_reach_node *src, const struct np_reach_node *dst,
 			 const struct np_connset *cs, size_t n)
 {
-	char *t;
+	const char *a = cached_label(c, src_label, src), *b = cached_label(c, dst->label, dst);
+	const char *t = cached_conns(c, cs);
 
-	(void)c;
-	(void)src;
 	(void)n;
-	if (conns_text(cs, &t) < 0)
+	if (!a || !b || !t)
 		return NP_ENOMEM;
-	put_esc(out, src_label);
+	fputs(a, out);
 	fputs(" => ", out);
-	put_esc(out, dst->label);
+	fputs(b, out);
 	fputs(" : ", out);
 	fputs(t, out);
 	fputc('\n', out);
-	free(t);
 	return 0;
 }
 
@@ -374,10 +437,8 @@ static int table_pair(struct rctx *c, FILE *out, const char *src_label,
 		      const struct np_reach_node *src, const struct np_reach_node *dst,
 		      const struct np_connset *cs, size_t n)
 {
-	struct np_strbuf a, b;
-	char *t;
+	const char *sa, *sb, *t;
 
-	(void)src;
 	if (n == 0 && !c->no_headers) {
 		fputs(c->exposure ? "FROM" : "SOURCE", out);
 		pad(out, c->exposure ? 4 : 6, c->w_src + 3);
@@ -385,21 +446,17 @@ static int table_pair(struct rctx *c, FILE *out, const char *src_label,
 		pad(out, c->exposure ? 8 : 11, c->w_dst + 3);
 		fputs("CONNECTIONS\n", out);
 	}
-	if (conns_text(cs, &t) < 0)
+	sa = cached_label(c, src_label, src);
+	sb = cached_label(c, dst->label, dst);
+	t = cached_conns(c, cs);
+	if (!sa || !sb || !t)
 		return NP_ENOMEM;
-	np_strbuf_init(&a);
-	np_strbuf_init(&b);
-	np_escape_term(&a, src_label, 0);
-	np_escape_term(&b, dst->label, 0);
-	fputs(a.s ? a.s : "", out);
-	pad(out, a.s ? np_text_width(a.s) : 0, c->w_src + 3);
-	fputs(b.s ? b.s : "", out);
-	pad(out, b.s ? np_text_width(b.s) : 0, c->w_dst + 3);
+	fputs(sa, out);
+	pad(out, np_text_width(sa), c->w_src + 3);
+	fputs(sb, out);
+	pad(out, np_text_width(sb), c->w_dst + 3);
 	fputs(t, out);
 	fputc('\n', out);
-	np_strbuf_release(&a);
-	np_strbuf_release(&b);
-	free(t);
 	return 0;
 }
 
@@ -637,8 +694,8 @@ static int write_json(struct rctx *c, FILE *out)
 {
 	long n;
 
-	fprintf(out, "{\n  \"apiVersion\": \"kubectl-netpol/v1\",\n  \"kind\": \"Reachability\",\n"
-		"  \"exposure\": %s,\n  \"connections\": [", c->exposure ? "true" : "false");
+	fputs("{\n  \"apiVersion\": \"kubectl-netpol/v1\",\n  \"kind\": \"Reachability\",\n"
+	      "  \"connections\": [", out);
 	n = each_pair(c, out, json_pair);
 	if (n < 0)
 		return (int)n;
@@ -675,7 +732,6 @@ static int write_yaml(struct rctx *c, FILE *out)
 	}
 	json_object_set_new(root, "apiVersion", json_string("kubectl-netpol/v1"));
 	json_object_set_new(root, "kind", json_string("Reachability"));
-	json_object_set_new(root, "exposure", json_boolean(c->exposure));
 	n = each_pair(c, out, yaml_pair);
 	json_object_set_new(root, "connections", yaml_acc);
 	yaml_acc = NULL;
@@ -979,6 +1035,7 @@ int cmd_reach(int argc, char **argv, struct np_io *io)
 		code = NP_EXIT_FINDINGS;
 out:
 	free(diags);
+	rctx_release(&c);
 	np_connset_release(&c.tmp);
 	np_connset_release(&port);
 	np_reach_free(r);

@@ -7,7 +7,9 @@ pkgs=(meson ninja-build pkg-config gcc libc6-dev
 	jq python3 python3-yaml python3-jsonschema openssl tar gzip zstd xz-utils bzip2 zip
 	# static release build (-Dprefer_static=true: libarchive's static deps),
 	# completion tests in real shells, man page formatting check
-	libzstd-dev liblz4-dev libacl1-dev bash-completion zsh fish groff-base)
+	libzstd-dev liblz4-dev libacl1-dev bash-completion zsh fish groff-base
+	# hardening: the unit suite under valgrind, static analysis (scripts/lint.sh)
+	valgrind cppcheck clang-tidy)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -914,13 +914,14 @@ bool np_tf_is_hcl(const char *name, const char *buf, size_t len)
 	static const char *const kw[] = {
 		"resource", "data", "module", "variable", "output", "locals", "provider", "terraform",
 	};
-	const char *p = buf, *end = buf + (len < 65536 ? len : 65536);
+	const char *p = buf, *end;
 	size_t i;
 
 	if (ends_with(name, ".tf"))
 		return true;
 	if (!buf)
 		return false;
+	end = buf + (len < 65536 ? len : 65536); /* not before: NULL + 0 is undefined */
 	for (;;) {
 		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
 			p++;

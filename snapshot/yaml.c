@@ -666,7 +666,8 @@ static size_t keyset_add(struct yp *y, const struct np_pair *cand, size_t i, siz
 /* Checks duplicates among the explicit pairs and appends the merged ones. */
 static int finish_map(struct yp *y, struct yframe *f, struct np_node *n)
 {
-	struct np_pair *explicit = y->pairs + f->base;
+	/* no pairs yet (an empty map first): NULL + 0 is undefined */
+	struct np_pair *explicit = y->pairs ? y->pairs + f->base : NULL;
 	size_t nexp = y->npairs - f->base, nmerged = 0, total = nexp, i, j, cap = 1;
 	size_t nsrc = y->nmerges - f->merge_base;
 	struct np_pair *out;
@@ -688,11 +689,13 @@ static int finish_map(struct yp *y, struct yframe *f, struct np_node *n)
 		/* candidates: explicit pairs then every merged pair, in one scratch array */
 		if (grow_array((void **)&y->merged, &y->cap_merged, sizeof(*y->merged), total) < 0)
 			return fail_nomem(y);
-		memcpy(y->merged, explicit, nexp * sizeof(*explicit));
+		if (nexp)
+			memcpy(y->merged, explicit, nexp * sizeof(*explicit));
 		for (i = 0, j = nexp; i < nsrc; i++) {
 			const struct np_node *m = y->merges[f->merge_base + i];
 
-			memcpy(y->merged + j, m->u.map.pairs, m->u.map.n * sizeof(*m->u.map.pairs));
+			if (m->u.map.n)
+				memcpy(y->merged + j, m->u.map.pairs, m->u.map.n * sizeof(*m->u.map.pairs));
 			j += m->u.map.n;
 		}
 		while (cap < total * 2)

@@ -208,6 +208,10 @@ size_t np_reach_class_of_pod(const struct np_reach *r, size_t pod);
  * external; for a workload with pods in several classes: the union).
  * *out is borrowed from r (valid until np_reach_free). 0 or NP_ENOMEM. */
 int np_reach_pair(struct np_reach *r, size_t src, size_t dst, const struct np_connset **out);
+/* The id of a set np_reach_pair or np_reach_from_any returned (until the
+ * next call): equal ids are equal sets, so callers can cache per id. */
+size_t np_reach_set_id(const struct np_reach *r, const struct np_connset *c);
+
 /* What "any pod in any namespace" (a pod with no labels in a namespace with
  * only its name label, not in the input) may open to node dst: the ingress
  * exposure of --exposure. */

@@ -4,6 +4,7 @@
  * (--kubeconfig, or $KUBECONFIG listing it twice so the merge runs) and
  * whether --context/--user/--cluster flags are set. The file lives in a
  * private temporary directory, so relative paths in it resolve there. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <unistd.h>
 
@@ -63,7 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_error(rc, &err);
 	check(rc == 0 || rc == NP_EUSAGE || rc == NP_ENOMEM || rc == NP_EIO || rc == NP_EAUTH ||
 	      rc == NP_ENOTFOUND || rc == NP_ELIMIT);
-	check(strstr(err.msg, "SECRETMARK") == NULL);
+	/* the --token value never shows (the file itself may quote it anywhere) */
+	if (!memmem(data, size, "SECRETMARK", 10))
+		check(strstr(err.msg, "SECRETMARK") == NULL);
 	if (rc == 0) {
 		char *tok = NULL, *info = NULL;
 

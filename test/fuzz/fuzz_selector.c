@@ -80,14 +80,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		check(np_selector_first_failure(&sel, &labels, fail, sizeof(fail)) == !match);
 		n = np_selector_format(&sel, text, sizeof(text));
-		/* what formats, parses again to the same selector */
+		/* what formats parses again to an equivalent selector (a lone
+		 * "in ()" value may come back as a label, so compare the text
+		 * only from the second round on) */
 		if (n < sizeof(text) - 1 && strcmp(text, "{}") != 0) {
 			memset(&again, 0, sizeof(again));
 			rc = np_selector_parse(&again, &m, text, &err);
 			check(rc == 0);
-			np_selector_format(&again, text2, sizeof(text2));
-			check(strcmp(text, text2) == 0);
 			check(np_selector_matches(&again, &labels) == match);
+			np_selector_format(&again, text2, sizeof(text2));
+			memset(&again, 0, sizeof(again));
+			rc = np_selector_parse(&again, &m, text2, &err);
+			check(rc == 0);
+			np_selector_format(&again, text, sizeof(text));
+			check(strcmp(text, text2) == 0);
 		}
 	}
 	if (nlines > 1) {

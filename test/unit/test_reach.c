@@ -589,6 +589,44 @@ static void test_terminated_pods_take_no_part(void **state)
 	assert_int_equal(np_reach_class_of_pod(t->r, pod_index(t, "a", "done")), SIZE_MAX);
 }
 
+static void test_equal_admin_priorities_warn_and_use_name_order(void **state)
+{
+	struct t *t = *state;
+	size_t i;
+	bool warned = false;
+
+	load(t, BASE);
+	load(t, ANP_HDR "metadata: {name: b-allow}\nspec:\n  priority: 7\n  subject: {namespaces: {}}\n"
+		"  ingress:\n  - action: Allow\n    from: [{namespaces: {}}]\n---\n"
+		ANP_HDR "metadata: {name: a-deny}\nspec:\n  priority: 7\n  subject: {namespaces: {}}\n"
+		"  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n");
+	build(t);
+	for (i = 0; i < np_reach_n_warnings(t->r); i++)
+		warned |= strstr(np_reach_warning(t->r, i), "same priority 7") != NULL;
+	assert_true(warned);
+	/* a-deny sorts first. */
+	assert_string_equal(conns(t, "b/web[Pod]", "a/db[Pod]"), "No Connections");
+}
+
+static void test_cut_option_makes_an_address_its_own_node(void **state)
+{
+	struct t *t = *state;
+	struct np_reach_options o;
+	const char *cuts[] = { "192.0.2.7" };
+	struct np_iprange x;
+
+	load(t, BASE);
+	np_reach_options_default(&o);
+	o.cuts = cuts;
+	o.n_cuts = 1;
+	build_opt(t, &o);
+	assert_int_equal(np_cidr_parse(&x, NULL, "192.0.2.7"), 0);
+	assert_int_not_equal(np_reach_find_external(t->r, &x, true), SIZE_MAX);
+	assert_int_equal(np_reach_find_external(t->r, &x, true), node(t, "192.0.2.7-192.0.2.7[External]"));
+	assert_true(has_node(t, "0.0.0.0-192.0.2.6[External]"));
+	assert_true(has_node(t, "192.0.2.8-255.255.255.255[External]"));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -620,6 +658,8 @@ int main(void)
 		T(test_exposure_from_any_namespace),
 		T(test_egress_alone_ignores_destination_ingress),
 		T(test_terminated_pods_take_no_part),
+		T(test_equal_admin_priorities_warn_and_use_name_order),
+		T(test_cut_option_makes_an_address_its_own_node),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Checks of `fix` output (run by test/e2e/fix/run.sh).
 
+  check.py all BINARY CLUSTER.json TMPDIR
+      the whole sequence run.sh describes, on one cluster (one Python
+      start-up per cluster: the checks below, plus the binary's own verdicts).
+
   check.py schema FIX.json
       every item is a NetworkPolicy the API server accepts: required fields,
       enum values, name and label syntax, selector operators and values,
@@ -409,7 +413,92 @@ def cmd_preserve(cluster_path, before_path, after_path):
     return 1 if problems else 0
 
 
+# ---- the whole sequence on one cluster ----
+
+CONTROLS = "NP-102,NP-103,NP-201,NP-205"
+
+
+def run(binary, *args, want=(0,)):
+    import subprocess
+    r = subprocess.run([binary] + list(args), capture_output=True, text=True)
+    if r.returncode not in want:
+        raise RuntimeError("%s exited %d: %s" % (" ".join(args), r.returncode, r.stderr[:400]))
+    return r
+
+
+def statuses(report_text):
+    return " ".join("%s=%s" % (c["id"], c["status"]) for c in json.loads(report_text)["controls"])
+
+
+def cmd_all(binary, cluster, tmp):
+    """Every check of run.sh on one cluster; files go to the directory tmp."""
+    import os
+    fails = []
+    fy, fj = os.path.join(tmp, "fix.yaml"), os.path.join(tmp, "fix.json")
+    r0, r1 = os.path.join(tmp, "r0.json"), os.path.join(tmp, "r1.json")
+    npy = os.path.join(tmp, "np.yaml")
+    want = "NP-102=PASS NP-103=PASS NP-201=PASS NP-205=PASS"
+    open(fy, "w").write(run(binary, "fix", "-f", cluster).stdout)
+    open(fj, "w").write(run(binary, "fix", "-f", cluster, "-o", "json").stdout)
+    items = json.load(open(fj))["items"]
+    if not items:
+        fails.append("fix generated nothing")
+    if open(fy).read().count("\nkind: NetworkPolicy\n") != len(items):
+        fails.append("yaml and json disagree on the number of policies")
+    # valid for the API server: the schema here, and NP-208 of our decoder
+    if cmd_schema(fj) != 0:
+        fails.append("schema")
+    got = statuses(run(binary, "audit", "-f", fy, "--controls", "NP-208", "-o", "json",
+                       want=(0, 1)).stdout)
+    if got != "NP-208=PASS":
+        fails.append("NP-208 on the output: " + got)
+    # the controls pass once the output is applied
+    got = statuses(run(binary, "audit", "-f", cluster, "-f", fy, "--controls", CONTROLS, "-o",
+                       "json", want=(0, 1)).stdout)
+    if got != want:
+        fails.append("audit after fix: " + got)
+    # idempotent; --check
+    again = json.loads(run(binary, "fix", "-f", cluster, "-f", fy, "-o", "json").stdout)["items"]
+    if again:
+        fails.append("fix on its own output generates %d more" % len(again))
+    r = run(binary, "fix", "--check", "-f", cluster, "-f", fy, want=(0, 1))
+    if r.returncode != 0:
+        fails.append("fix --check after fix exited %d" % r.returncode)
+    r = run(binary, "fix", "--check", "-f", cluster, want=(0, 1))
+    if r.returncode != 1 or r.stdout:
+        fails.append("fix --check before fix: exit %d, stdout %r" % (r.returncode, r.stdout[:80]))
+    # preserve, checked with reach
+    open(r0, "w").write(run(binary, "reach", "-f", cluster, "-o", "json").stdout)
+    open(r1, "w").write(run(binary, "reach", "-f", cluster, "-f", fy, "-o", "json").stdout)
+    if cmd_preserve(cluster, r0, r1) != 0:
+        fails.append("preserve")
+    # --no-preserve
+    text = run(binary, "fix", "-f", cluster, "--no-preserve").stdout
+    open(npy, "w").write(text)
+    if "purpose: preserve" in text:
+        fails.append("--no-preserve wrote preserve policies")
+    if "\n# Not allowed (--no-preserve)" not in text:
+        fails.append("--no-preserve lists nothing to allow")
+    got = statuses(run(binary, "audit", "-f", cluster, "-f", npy, "--controls", CONTROLS, "-o",
+                       "json", want=(0, 1)).stdout)
+    if got != want:
+        fails.append("audit after fix --no-preserve: " + got)
+    # -n: one namespace
+    ns_items = json.loads(run(binary, "fix", "-f", cluster, "-n", "app-0", "-o", "json").stdout)["items"]
+    if not ns_items or any(i["metadata"]["namespace"] != "app-0" for i in ns_items):
+        fails.append("fix -n app-0 wrote %d policies, some of other namespaces" % len(ns_items))
+    for f in fails:
+        print("FAIL " + f)
+    return 1 if fails else 0
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "all":
+        try:
+            return cmd_all(sys.argv[2], sys.argv[3], sys.argv[4])
+        except RuntimeError as e:
+            print("FAIL %s" % e)
+            return 1
     if len(sys.argv) >= 3 and sys.argv[1] == "schema":
         return cmd_schema(sys.argv[2])
     if len(sys.argv) == 5 and sys.argv[1] == "preserve":

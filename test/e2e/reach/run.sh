@@ -6,6 +6,8 @@
 #                                known differences in npguard.conf)
 #   run.sh k8s BINARY ROOT       the Kubernetes e2e netpol model: every case under
 #                                test/data/reach/k8s-e2e must give its truth tables
+#   run.sh cli BINARY ROOT       output formats, filters, exposure, explain --from and
+#                                usage errors of the reach and explain verbs
 set -uo pipefail
 MODE=$1
 BIN=$2
@@ -76,6 +78,27 @@ run_npguard() {
 	done
 }
 
+# np-guard's single-pair verdicts (eval_cases.tsv) for the scenarios present.
+run_npguard_eval() {
+	local data=$ROOT/test/data/npguard dir sns sw dns dw proto port want got
+	while IFS=$'\t' read -r dir sns sw dns dw proto port want; do
+		case $dir in '#'* | '') continue ;; esac
+		[ -d "$data/$dir/input" ] || continue
+		timeout 60 "$BIN" reach -f "$data/$dir/input" --from "$sns/$sw" --to "$dns/$dw" \
+			--port "$proto/$port" -o connlist >"$tmp/out" 2>"$tmp/err"
+		got=false
+		[ -s "$tmp/out" ] && got=true
+		if [ "$got" = "$want" ]; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL eval $dir $sns/$sw -> $dns/$dw $proto/$port: allowed=$got, want $want"
+			head -c 300 "$tmp/err" | sed 's/^/   stderr: /'
+			fail=$((fail + 1))
+			failed+=("eval:$dir")
+		fi
+	done <"$data/eval_cases.tsv"
+}
+
 # Cells of a truth table in expect.txt against reach --port PROBE.
 run_k8s() {
 	local data=$ROOT/test/data/reach/k8s-e2e dir name probe rc
@@ -117,11 +140,108 @@ run_k8s() {
 	done
 }
 
+# check NAME EXPECTED-EXIT CONDITION... -- ARGS: runs the binary, then each
+# condition (a bash expression over $OUT, $ERR) must hold.
+check() {
+	local name=$1 want=$2 conds=() rc c ok=true
+	shift 2
+	while [ "$1" != "--" ]; do
+		conds+=("$1")
+		shift
+	done
+	shift
+	timeout 60 "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	OUT=$tmp/out
+	ERR=$tmp/err
+	if [ "$rc" != "$want" ]; then
+		echo "FAIL $name: exit $rc, want $want: $(head -c 300 "$ERR")"
+		ok=false
+	fi
+	if sanitizer "$ERR"; then
+		echo "FAIL $name: sanitizer report"
+		ok=false
+	fi
+	for c in "${conds[@]}"; do
+		if ! OUT=$OUT ERR=$ERR bash -c "$c"; then
+			echo "FAIL $name: $c"
+			ok=false
+		fi
+	done
+	if $ok; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		failed+=("$name")
+	fi
+}
+
+run_cli() {
+	local np=$ROOT/test/data/npguard k8s=$ROOT/test/data/reach/k8s-e2e
+	local nets=$np/anp_and_banp_using_networks_test/input demo=$np/anp_demo/input
+	check json-shape 0 \
+		'jq -e ".apiVersion == \"kubectl-netpol/v1\" and .kind == \"Reachability\" and (.warnings|type) == \"array\" and (.errors|type) == \"array\"" "$OUT" >/dev/null' \
+		'jq -e "[.connections[] | select(.src.namespace == \"ns1\" and .dst.ipRange == \"10.0.0.0-10.255.255.255\")][0].allowed == [{\"protocol\":\"UDP\",\"ports\":[[53,53]]}]" "$OUT" >/dev/null' \
+		'jq -e "[.connections[] | select(.dst.ipRange == \"10.0.0.0-10.255.255.255\")][0].dst.cidrs == [\"10.0.0.0/8\"]" "$OUT" >/dev/null' \
+		-- reach -f "$nets" -o json
+	check yaml-matches-json 0 \
+		'grep -q "^kind: Reachability" "$OUT"' 'grep -q "^connections:" "$OUT"' \
+		-- reach -f "$nets" -o yaml
+	check dot-clusters 0 \
+		'grep -q "subgraph \"cluster_ns1\"" "$OUT"' \
+		'grep -q "\"ns1/pod1\[Deployment\]\" -> \"10.0.0.0-10.255.255.255\[External\]\" \[label=\"UDP 53\"" "$OUT"' \
+		'! grep -q "8.8.8.8-8.8.8.8" "$OUT"' \
+		-- reach -f "$nets" -o dot
+	check table-header 0 'head -1 "$OUT" | grep -q "^SOURCE  *DESTINATION  *CONNECTIONS$"' \
+		-- reach -f "$nets"
+	check from-to-port 0 \
+		'[ "$(cat "$OUT")" = "gryffindor/harry-potter[StatefulSet] => hufflepuff/cedric-diggory[StatefulSet] : TCP 8080" ]' \
+		-- reach -f "$demo" --from gryffindor/sts/harry-potter --to ns:hufflepuff --port 8080 -o connlist
+	check selector-peer 0 \
+		'[ "$(wc -l <"$OUT")" -eq 3 ]' '! grep -q "^hufflepuff" "$OUT"' \
+		-- reach -f "$demo" --from conformance-house=slytherin --to "conformance-house!=slytherin" -o connlist
+	check cidr-peer-gets-its-own-range 0 \
+		'grep -q "^8.8.8.8-8.8.8.8\[External\] => ns1/pod1\[Deployment\] : All Connections$" "$OUT"' \
+		-- reach -f "$nets" --from 8.8.8.8 -o connlist
+	check exposure 0 \
+		'grep -q "^entire-cluster => ns1/pod1\[Deployment\] : All Connections$" "$OUT"' \
+		-- reach -f "$nets" --exposure -o connlist
+	check exposure-limited 0 \
+		'grep -q "^entire-cluster => x/a\[Pod\] : TCP 81$" "$OUT"' '! grep -q "=> x/b" "$OUT" || grep -q "entire-cluster => x/b\[Pod\] : TCP 81" "$OUT"' \
+		-- reach -f "$k8s/model.yaml" -f "$k8s/named-port-ingress/policy.yaml" --exposure --to x/a -o connlist
+	check namespace-filter 0 \
+		'! grep -vq "ns1/" "$OUT"' \
+		-- reach -f "$nets" -n ns1 -o connlist
+	check unknown-target 2 'grep -q "no such pod or workload" "$ERR"' \
+		-- reach -f "$demo" --from shop/deploy/nope
+	check bad-port 2 'grep -q "port" "$ERR"' -- reach -f "$demo" --port tcp/0
+	check bad-output 2 'grep -q "output format" "$ERR"' -- reach -f "$demo" -o csv
+	check bad-hostnetwork 2 'grep -q "as-pods" "$ERR"' -- reach -f "$demo" --hostnetwork=yes
+	check explain-from 0 \
+		'grep -q "^Traffic from gryffindor/harry-potter\[StatefulSet\] to ravenclaw/luna-lovegood:" "$OUT"' \
+		'grep -q "AdminNetworkPolicy ingress-to-ravenclaw (priority 5) ingress rule #0 \"pass-from-gryffindor-everything\"" "$OUT"' \
+		'grep -q "NetworkPolicy ravenclaw/allow-some-ingress-from-to-ravenclaw ingress rule #1" "$OUT"' \
+		'grep -q "result: partially allowed UDP 52" "$OUT"' \
+		-- explain -f "$demo" ravenclaw/sts/luna-lovegood --from gryffindor/sts/harry-potter
+	check explain-from-json 0 \
+		'jq -e ".traffic[0].verdict == \"allowed\" and .traffic[0].ingress.steps[0].action == \"Pass\" and .traffic[0].ingress.steps[1].policy.name == \"allow-some-ingress-from-to-ravenclaw\"" "$OUT" >/dev/null' \
+		-- explain -f "$demo" ravenclaw/sts/luna-lovegood --from gryffindor/sts/harry-potter --port udp/52 -o json
+	check explain-from-denied 0 'grep -q "result: denied" "$OUT"' \
+		'grep -q "isolated for egress by NetworkPolicy x/allow-to-ns-y-pod-a" "$OUT"' \
+		-- explain -f "$k8s/model.yaml" -f "$k8s/egress-pod-and-ns/policy.yaml" y/b --from x/a --port 80
+	check explain-port-needs-from 2 'grep -q "needs --from" "$ERR"' \
+		-- explain -f "$demo" ravenclaw/sts/luna-lovegood --port 80
+}
+
 case $MODE in
-npguard) run_npguard ;;
+npguard)
+	run_npguard
+	run_npguard_eval
+	;;
 k8s) run_k8s ;;
+cli) run_cli ;;
 *)
-	echo "usage: run.sh npguard|k8s BINARY ROOT" >&2
+	echo "usage: run.sh npguard|k8s|cli BINARY ROOT" >&2
 	exit 2
 	;;
 esac
