@@ -849,10 +849,11 @@ int np_control_np204(struct np_audit_ctx *ctx, struct np_control_result *res)
 	res->passing = evaluated - failing_pods;
 	if (fail_groups) {
 		res->status = NP_ST_FAIL;
-		res->summary = np_report_strf(ctx->r, "%zu %s (%lld pods) only nominally isolated for %s: "
-					      "their rules allow every peer on every port", fail_groups,
-					      fail_groups == 1 ? "workload is" : "workloads are",
-					      fail_pods, audit_dirs_words(fail_dirs, true));
+		res->summary = np_report_strf(ctx->r, "%zu %s (%lld %s) %s only nominally isolated for "
+					      "%s: their rules allow every peer on every port", fail_groups,
+					      fail_groups == 1 ? "workload" : "workloads", fail_pods,
+					      fail_pods == 1 ? "pod" : "pods", fail_groups == 1 ? "is" : "are",
+					      audit_dirs_words(fail_dirs, true));
 	} else if (warn_rules) {
 		res->status = NP_ST_WARN;
 		res->summary = np_report_strf(ctx->r, "%zu %s a whole class of peers on every port",
@@ -1099,7 +1100,7 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 		eps[n_eps].what = np_report_strf(ctx->r, "%s/%s", p->namespace,
 						 p->top.name ? p->top.name : p->name);
 		if (!dns_desc)
-			dns_desc = np_report_strf(ctx->r, "UDP %d and TCP %d to the DNS pods (%s)", udp, tcp,
+			dns_desc = np_report_strf(ctx->r, "UDP %d nor TCP %d to the DNS pods (%s)", udp, tcp,
 						  eps[n_eps].what);
 		n_eps++;
 	}
@@ -1119,8 +1120,8 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 		n_eps++;
 	}
 	if (!dns_desc)
-		dns_desc = n_eps ? np_report_strf(ctx->r, "UDP and TCP 53 to %s", eps[0].what) :
-				   "UDP and TCP 53";
+		dns_desc = n_eps ? np_report_strf(ctx->r, "UDP 53 nor TCP 53 to %s", eps[0].what) :
+				   "UDP 53 nor TCP 53";
 
 	for (i = 0; i < m->pods.n; i++) {
 		const struct np_pod *p = &m->pods.v[i];
@@ -1196,8 +1197,9 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 		struct np_finding *f = &res->findings.v[i];
 
 		f->remediation = np_report_strf(ctx->r,
-			"add an egress rule allowing %s to the pods' policies, for example:\n%s",
-			dns_desc, audit_default_deny(ctx, f->namespace, NP_DIR_EGRESS, "NP-205"));
+			"add an egress rule allowing UDP and TCP to the cluster DNS pods' port to the pods' "
+			"policies, as in this manifest:\n%s",
+			audit_default_deny(ctx, f->namespace, NP_DIR_EGRESS, "NP-205"));
 	}
 	res->evaluated = evaluated;
 	res->passing = passing;

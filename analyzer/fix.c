@@ -80,6 +80,10 @@ struct fixb {
 	size_t n_ctrl_cidrs;
 	const char *ctrl_name;      /* "ns/name" of one of them */
 	bool any_ctrl;              /* an ingress controller pod is in the input */
+	/* egress_services' rules: the same for every namespace, made once */
+	struct cand *egress_cache;
+	size_t n_egress_cache;
+	bool egress_cached;
 	bool oom;
 };
 
@@ -736,6 +740,34 @@ static int egress_services(struct fixb *b, struct cands *c)
 	return rc ? rc : (b->oom ? NP_ENOMEM : 0);
 }
 
+/* egress_services, computed for the first namespace and copied after. */
+static int egress_cached(struct fixb *b, struct cands *c)
+{
+	size_t i;
+	int rc;
+
+	if (!b->egress_cached) {
+		struct cands own = { 0 };
+
+		rc = egress_services(b, &own);
+		if (rc < 0) {
+			free(own.v);
+			return rc;
+		}
+		b->egress_cache = own.v;
+		b->n_egress_cache = own.n;
+		b->egress_cached = true;
+	}
+	for (i = 0; i < b->n_egress_cache; i++) {
+		const struct cand *x = &b->egress_cache[i];
+
+		rc = cand_push(b, c, &x->subject, &x->rule, x->slug, x->what);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- mirrors of other policies' rules ---- */
 
 /* Whether a peer names pods of ns explicitly (not "everything"). */
@@ -1208,7 +1240,7 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 		if (dirs[d] == NP_DIR_INGRESS)
 			rc = ingress_services(b, ns->name, &c);
 		else
-			rc = egress_services(b, &c);
+			rc = egress_cached(b, &c);
 		if (rc == 0)
 			rc = mirrors(b, ns, dirs[d], &c);
 		if (rc == 0)
@@ -1471,6 +1503,7 @@ out:
 	free(b.dns_pod);
 	free(b.by_ns);
 	free((void *)b.ctrl_cidrs);
+	free(b.egress_cache);
 	if (rc == NP_ENOMEM)
 		np_error_set(err, rc, "fix: out of memory");
 	return rc;

@@ -137,8 +137,10 @@ static void rsets_release(struct rsets *t)
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		np_connset_release(&t->v[i]);
-	free(t->v);
+		np_connset_release(rsets_get(t, i));
+	for (i = 0; i < t->n_chunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
 	free(t->slot);
 	free(t->slot_hash);
 	memset(t, 0, sizeof(*t));
@@ -171,14 +173,20 @@ static int rsets_grow_slots(struct rsets *t)
 	return 0;
 }
 
+struct np_connset *rsets_get(const struct rsets *t, size_t id)
+{
+	return &t->chunks[id / RSETS_CHUNK][id % RSETS_CHUNK];
+}
+
 int rsets_intern(struct rsets *t, uint64_t seed, const struct np_connset *c, uint32_t *id)
 {
 	uint64_t h = np_connset_hash(c, seed);
+	struct np_connset *slot;
 	size_t i;
 
 	if (t->slot_cap) {
 		for (i = h & (t->slot_cap - 1); t->slot[i]; i = (i + 1) & (t->slot_cap - 1)) {
-			if (t->slot_hash[i] == h && np_connset_equal(&t->v[t->slot[i] - 1], c)) {
+			if (t->slot_hash[i] == h && np_connset_equal(rsets_get(t, t->slot[i] - 1), c)) {
 				*id = t->slot[i] - 1;
 				return 0;
 			}
@@ -186,21 +194,23 @@ int rsets_intern(struct rsets *t, uint64_t seed, const struct np_connset *c, uin
 	}
 	if ((t->n + 1) * 2 > t->slot_cap && rsets_grow_slots(t) < 0)
 		return NP_ENOMEM;
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 16;
-		struct np_connset *nv;
+	if (t->n >= UINT32_MAX - 1)
+		return NP_ENOMEM;
+	if (t->n == t->n_chunks * RSETS_CHUNK) {
+		struct np_connset **nc = realloc(t->chunks, (t->n_chunks + 1) * sizeof(*nc));
 
-		if (ncap > UINT32_MAX || ncap > SIZE_MAX / sizeof(*nv))
+		if (!nc)
 			return NP_ENOMEM;
-		nv = realloc(t->v, ncap * sizeof(*nv));
-		if (!nv)
+		t->chunks = nc;
+		t->chunks[t->n_chunks] = calloc(RSETS_CHUNK, sizeof(**nc));
+		if (!t->chunks[t->n_chunks])
 			return NP_ENOMEM;
-		t->v = nv;
-		t->cap = ncap;
+		t->n_chunks++;
 	}
-	np_connset_init(&t->v[t->n]);
-	if (np_connset_copy(&t->v[t->n], c) < 0) {
-		np_connset_release(&t->v[t->n]);
+	slot = rsets_get(t, t->n);
+	np_connset_init(slot);
+	if (np_connset_copy(slot, c) < 0) {
+		np_connset_release(slot);
 		return NP_ENOMEM;
 	}
 	for (i = h & (t->slot_cap - 1); t->slot[i]; i = (i + 1) & (t->slot_cap - 1))
@@ -572,9 +582,9 @@ static int intersect_ids(struct np_reach *r, uint32_t a, uint32_t b, uint32_t *o
 	if (rmap_get(&r->pairs, r->seed, key, 3, out))
 		return 0;
 	np_connset_init(&tmp);
-	rc = np_connset_copy(&tmp, &r->sets.v[a]);
+	rc = np_connset_copy(&tmp, rsets_get(&r->sets, a));
 	if (rc == 0)
-		rc = np_connset_intersect(&tmp, &r->sets.v[b]);
+		rc = np_connset_intersect(&tmp, rsets_get(&r->sets, b));
 	if (rc == 0)
 		rc = rsets_intern(&r->sets, r->seed, &tmp, out);
 	np_connset_release(&tmp);
@@ -604,9 +614,9 @@ static int union_ids(struct np_reach *r, uint32_t a, uint32_t b, uint32_t *out)
 	if (rmap_get(&r->pairs, r->seed, key, 3, out))
 		return 0;
 	np_connset_init(&tmp);
-	rc = np_connset_copy(&tmp, &r->sets.v[a]);
+	rc = np_connset_copy(&tmp, rsets_get(&r->sets, a));
 	if (rc == 0)
-		rc = np_connset_union(&tmp, &r->sets.v[b]);
+		rc = np_connset_union(&tmp, rsets_get(&r->sets, b));
 	if (rc == 0)
 		rc = rsets_intern(&r->sets, r->seed, &tmp, out);
 	np_connset_release(&tmp);
@@ -753,7 +763,7 @@ int np_reach_pair(struct np_reach *r, size_t src, size_t dst, const struct np_co
 	size_t i, j, na, nb;
 	int rc;
 
-	*out = &r->sets.v[ID_EMPTY];
+	*out = rsets_get(&r->sets, ID_EMPTY);
 	if (src == dst || (a->kind == NP_REACH_EXTERNAL && b->kind == NP_REACH_EXTERNAL))
 		return 0;
 	na = a->kind == NP_REACH_EXTERNAL ? 1 : a->n_classes;
@@ -772,15 +782,24 @@ int np_reach_pair(struct np_reach *r, size_t src, size_t dst, const struct np_co
 				return rc;
 		}
 	}
-	*out = &r->sets.v[acc];
+	*out = rsets_get(&r->sets, acc);
 	return 0;
 }
 
 size_t np_reach_set_id(const struct np_reach *r, const struct np_connset *c)
 {
-	if (c < r->sets.v || c >= r->sets.v + r->sets.n)
-		return SIZE_MAX;
-	return (size_t)(c - r->sets.v);
+	size_t k;
+
+	for (k = 0; k < r->sets.n_chunks; k++) {
+		const struct np_connset *base = r->sets.chunks[k];
+
+		if (c >= base && c < base + RSETS_CHUNK) {
+			size_t id = k * RSETS_CHUNK + (size_t)(c - base);
+
+			return id < r->sets.n ? id : SIZE_MAX;
+		}
+	}
+	return SIZE_MAX;
 }
 
 int np_reach_from_any(struct np_reach *r, size_t dst, const struct np_connset **out)
@@ -791,7 +810,7 @@ int np_reach_from_any(struct np_reach *r, size_t dst, const struct np_connset **
 	size_t j;
 	int rc;
 
-	*out = &r->sets.v[ID_ALL];
+	*out = rsets_get(&r->sets, ID_ALL);
 	if (b->kind == NP_REACH_EXTERNAL)
 		return 0;
 	for (j = 0; j < b->n_classes; j++) {
@@ -803,7 +822,7 @@ int np_reach_from_any(struct np_reach *r, size_t dst, const struct np_connset **
 		if (rc < 0)
 			return rc;
 	}
-	*out = &r->sets.v[acc];
+	*out = rsets_get(&r->sets, acc);
 	return 0;
 }
 
@@ -814,7 +833,7 @@ int np_reach_egress(struct np_reach *r, size_t cls, size_t dst_class, size_t dst
 	uint32_t id;
 	int rc;
 
-	*out = &r->sets.v[ID_EMPTY];
+	*out = rsets_get(&r->sets, ID_EMPTY);
 	if (cls >= r->n_classes)
 		return NP_EINVAL;
 	if (dst_class == SIZE_MAX) {
@@ -826,7 +845,7 @@ int np_reach_egress(struct np_reach *r, size_t cls, size_t dst_class, size_t dst
 	}
 	rc = dir_eval(r, cls, DIR_EG, &t, class_profile(r, dst_class), &id);
 	if (rc == 0)
-		*out = &r->sets.v[id];
+		*out = rsets_get(&r->sets, id);
 	return rc;
 }
 

@@ -108,10 +108,12 @@ int rmap_get(const struct rmap *m, uint64_t seed, const uint64_t *key, size_t n,
 int rmap_put(struct rmap *m, uint64_t seed, const uint64_t *key, size_t n, uint32_t val);
 uint64_t rmap_hash(uint64_t seed, const uint64_t *key, size_t n);
 
-/* Interned connection sets: id 0 = empty, 1 = all. */
+/* Interned connection sets: id 0 = empty, 1 = all. Stored in fixed-size
+ * chunks so a set's address never changes (callers keep pointers). */
+#define RSETS_CHUNK 256
 struct rsets {
-	struct np_connset *v;
-	size_t n, cap;
+	struct np_connset **chunks;
+	size_t n, n_chunks;
 	uint32_t *slot;         /* id + 1; 0 = empty */
 	uint64_t *slot_hash;
 	size_t slot_cap;
@@ -158,6 +160,7 @@ void reach_warn(struct np_reach *r, const char *fmt, ...) __attribute__((format(
 
 /* reach.c */
 int rsets_intern(struct rsets *t, uint64_t seed, const struct np_connset *c, uint32_t *id);
+struct np_connset *rsets_get(const struct rsets *t, size_t id);
 bool rpeer_matches_class(const struct rpeer *p, size_t cls);
 /* Adds what rule terms open toward a destination with named-port profile
  * `profile` (SIZE_MAX: an address, where named ports resolve to nothing). */

@@ -15,8 +15,9 @@
 #define NS_LABEL "kubernetes.io/metadata.name"
 /* Declared TCP ports listed for a system namespace's webhook fallback. */
 #define MAX_DECLARED_PORTS 32
-/* Longest generated name (NetworkPolicy names are DNS subdomains, 253). */
-#define MAX_NAME 100
+/* Longest generated name: a DNS label's 63 (NetworkPolicy names are DNS
+ * subdomains of up to 253), so that the -2, -3 suffixes still fit. */
+#define MAX_NAME 63
 
 /* Webhook and APIService backends of one namespace. */
 struct wh_ns {
@@ -368,8 +369,8 @@ static bool name_taken(const struct np_remediate *r, const char *ns, const char 
 	return false;
 }
 
-/* base made a DNS-1123 label-ish name: lower case, [a-z0-9-.], no leading or
- * trailing '-', at most MAX_NAME bytes. */
+/* base made a DNS-1123 label: lower case, [a-z0-9-], no leading, trailing
+ * or doubled '-', at most MAX_NAME bytes. */
 static void name_clean(const char *base, char *out, size_t len)
 {
 	size_t i, k = 0;
@@ -379,13 +380,13 @@ static void name_clean(const char *base, char *out, size_t len)
 
 		if (ch >= 'A' && ch <= 'Z')
 			ch = (char)(ch - 'A' + 'a');
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.'))
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
 			ch = '-';
 		if (ch == '-' && (k == 0 || out[k - 1] == '-'))
 			continue;
 		out[k++] = ch;
 	}
-	while (k > 0 && (out[k - 1] == '-' || out[k - 1] == '.'))
+	while (k > 0 && out[k - 1] == '-')
 		k--;
 	if (k == 0) {
 		snprintf(out, len, "kubectl-netpol");
@@ -624,7 +625,9 @@ static int system_allows(struct np_remediate *r, const char *ns, unsigned dirs, 
 				"DNS served to every namespace";
 			n_in++;
 		}
-		if (sys)
+		/* Without any webhook or APIService in the input, the ports a
+		 * system namespace's pods declare stand in for theirs. */
+		if (sys && !r->m->webhooks.n)
 			np = ns_tcp_ports(r->m, ns, ports, MAX_DECLARED_PORTS);
 		if ((e && e->n_ports) || np) {
 			struct np_rule *ru = &in[n_in].rule;
@@ -657,9 +660,11 @@ static int system_allows(struct np_remediate *r, const char *ns, unsigned dirs, 
 		if (e && e->unresolved)
 			footer = np_remediate_strf(r, "add the target port of %s: its Service or port "
 						   "is not in the input", e->unresolved);
-		else if (!n_in || (sys && !e && !np))
-			footer = "no webhook or APIService port is known here: add the ports the "
-				 "API server calls, if any";
+		else if (!e && !np)
+			footer = r->m->webhooks.n ?
+				"no webhook or APIService of the input is served here" :
+				"no webhook or APIService port is known here: add the ports the "
+				"API server calls, if any";
 	}
 	if (dirs & NP_DIR_EGRESS) {
 		struct np_rule *ru = &eg[0].rule;

@@ -16,6 +16,8 @@ void np_io_from_stdio(struct np_io *io)
 {
 	struct winsize ws;
 	const char *cols;
+	char *end;
+	long w;
 
 	memset(io, 0, sizeof(*io));
 	io->out = stdout;
@@ -26,8 +28,9 @@ void np_io_from_stdio(struct np_io *io)
 		return;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		io->width = ws.ws_col;
-	else if ((cols = getenv("COLUMNS")) && atoi(cols) > 0)
-		io->width = atoi(cols);
+	else if ((cols = getenv("COLUMNS")) && (w = strtol(cols, &end, 10)) > 0 && w <= 100000 &&
+		 *end == '\0')
+		io->width = (int)w; /* atoi would be undefined past INT_MAX */
 	else
 		io->width = 80;
 }

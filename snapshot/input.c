@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1200,6 +1201,40 @@ static int named_archive(struct ld *ld, int fd, off_t start, const char *path, c
 	return rc;
 }
 
+/* A large regular file is mapped rather than read (performance issue): no
+ * copy, and no fresh pages to fault in, which on virtual machines is most of
+ * what reading costs (bench/README.md). The mapping is read-only, with a
+ * zero byte after the content like struct buf; the caller has read the first
+ * b_len bytes from offset 0. Returns NULL to read the file instead. (A file
+ * truncated while mapped would fault: the price every mmap reader pays.) */
+#define MAP_MIN (1ULL << 20)
+
+static char *map_text(int fd, const struct stat *st, size_t b_len, unsigned long long max,
+		      size_t *span)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len, total;
+	char *base, *p;
+
+	if (!S_ISREG(st->st_mode) || st->st_size < 0 || (unsigned long long)st->st_size < MAP_MIN ||
+	    (unsigned long long)st->st_size > max || (unsigned long long)st->st_size > SIZE_MAX / 2 ||
+	    page <= 0 || lseek(fd, 0, SEEK_CUR) != (off_t)b_len)
+		return NULL;
+	len = (size_t)st->st_size;
+	total = (len + 1 + (size_t)page - 1) / (size_t)page * (size_t)page;
+	/* Room for the terminating zero even when len is a page multiple. */
+	base = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	p = mmap(base, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	if (p == MAP_FAILED) {
+		munmap(base, total);
+		return NULL;
+	}
+	*span = total;
+	return p;
+}
+
 /* A named text file (JSON, YAML, HCL, CNI config, a cluster-info dump's
  * stdout); b holds the prefix already read from fd. */
 static int named_text(struct ld *ld, int fd, const struct stat *st, const char *path,
@@ -1212,37 +1247,57 @@ static int named_text(struct ld *ld, int fd, const struct stat *st, const char *
 	struct lay *lay = NULL;
 	int rc, errnum = 0;
 	bool dump;
+	size_t span = 0, len;
+	char *map, *p;
 
 	if (b->len && memchr(b->p, 0, b->len))
 		return np_error_setat(ld->err, NP_EIO, file, NULL, 0, 0,
 				      "not a text file (NUL byte at offset %ld)", nul_at(b->p, b->len));
-	rc = b->len > max ? 1 : read_fd(fd, b, max, hint, &errnum);
-	if (rc == 1) {
-		bool member = ld->lim->member_bytes <= room;
-		return ld_limit_error(ld, file, NULL, member ? "the file's size" : "the total input size",
-				      member ? "member-bytes" : "total-bytes",
-				      member ? ld->lim->member_bytes : ld->lim->total_bytes);
+	map = map_text(fd, st, b->len, max, &span);
+	if (map && dump_stdout(map, (size_t)st->st_size)) {
+		/* log blocks are blanked in place: read it */
+		munmap(map, span);
+		map = NULL;
 	}
-	if (rc == NP_EIO)
-		return errno_error(ld, file, errnum);
-	if (rc || (!b->p && (rc = buf_reserve(b, 0))))
-		return rc;
-	b->p[b->len] = '\0';
-	ld->total += b->len;
-	np_sha256_update(sha, b->p, b->len);
-	dump = dump_stdout(b->p, b->len);
+	if (map) {
+		p = map;
+		len = (size_t)st->st_size;
+	} else {
+		rc = b->len > max ? 1 : read_fd(fd, b, max, hint, &errnum);
+		if (rc == 1) {
+			bool member = ld->lim->member_bytes <= room;
+			return ld_limit_error(ld, file, NULL,
+					      member ? "the file's size" : "the total input size",
+					      member ? "member-bytes" : "total-bytes",
+					      member ? ld->lim->member_bytes : ld->lim->total_bytes);
+		}
+		if (rc == NP_EIO)
+			return errno_error(ld, file, errnum);
+		if (rc || (!b->p && (rc = buf_reserve(b, 0))))
+			return rc;
+		b->p[b->len] = '\0';
+		p = b->p;
+		len = b->len;
+	}
+	ld->total += len;
+	np_sha256_update(sha, p, len);
+	dump = !map && dump_stdout(p, len);
 	if ((rc = lay_new_single(&lay, ld->m, dump ? LAY_CIDUMP : LAY_GENERIC)))
-		return rc;
+		goto out;
 	if (dump) {
-		blank_logs(b->p, b->len);
+		blank_logs(p, len);
 		h.layout = rec->layout = lay_name(LAY_CIDUMP);
-	} else if (is_terraform(path, b->p, b->len)) {
+	} else if (is_terraform(path, p, len)) {
 		rec->layout = "terraform";
 	}
-	rc = ld_decode(ld, lay, b->p, b->len, file, NULL, &h);
+	/* ld_decode only reads the buffer (the mapping is read-only) */
+	rc = ld_decode(ld, lay, p, len, file, NULL, &h);
 	if (!rc)
 		rc = lay_finish(lay, file);
 	lay_free(lay);
+out:
+	if (map)
+		munmap(map, span);
 	return rc;
 }
 

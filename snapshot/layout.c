@@ -877,7 +877,7 @@ enum lay_action lay_classify(struct lay *l, size_t idx, struct np_hint *hint)
 	if (idx >= l->n)
 		return LA_SKIP;
 	e = &l->cls[idx];
-	hint->res = e->res;
+	hint->res = e->res; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): -1 or a resource */
 	hint->namespace = e->ns;
 	if (e->ri) {
 		hint->default_kind = e->ri->kind;

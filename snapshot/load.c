@@ -49,9 +49,11 @@ int ld_decode(struct ld *ld, struct lay *lay, char *buf, size_t len, const char 
 		if (ld->err) {
 			*ld->err = e;
 			ld->err->code = rc;
-			if (!ld->err->file[0] && file)
+			/* the decoders name what they were given: for a member
+			 * that is the member path, so put the archive first */
+			if (file && (member || !ld->err->file[0]))
 				snprintf(ld->err->file, sizeof(ld->err->file), "%s", file);
-			if (!ld->err->member[0] && member)
+			if (member)
 				snprintf(ld->err->member, sizeof(ld->err->member), "%s", member);
 		}
 		return rc;

@@ -92,7 +92,7 @@ void np_model_release(struct np_model *m)
 	X(netpols) X(xpolicies) X(tf_resources) X(avail) X(warnings) X(errors) X(notes)    \
 	X(inputs) X(crd_names) X(services) X(ingresses) X(webhooks)
 
-#define X(f) +1
+#define X(f) +1 /* NOLINT(bugprone-macro-parentheses): summed in the assertion below */
 _Static_assert((0 MARKED_VECS(X)) <= sizeof(((struct np_model_mark *)0)->n) / sizeof(size_t),
 	       "struct np_model_mark needs room for every vector");
 #undef X

@@ -194,8 +194,10 @@ static int is_digit(char c)
 
 static int eq_any(const char *s, size_t len, const char *const *list)
 {
+	/* Every scalar of up to 6 bytes starting with one of the words' first
+	 * letters gets here: compare the first byte before anything else. */
 	for (; *list; list++)
-		if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+		if ((*list)[0] == s[0] && strlen(*list) == len && memcmp(*list, s, len) == 0)
 			return 1;
 	return 0;
 }

@@ -206,10 +206,12 @@ size_t np_reach_class_of_pod(const struct np_reach *r, size_t pod);
 
 /* Allowed connections from node src to node dst (src != dst, not both
  * external; for a workload with pods in several classes: the union).
- * *out is borrowed from r (valid until np_reach_free). 0 or NP_ENOMEM. */
+ * *out is interned in r (valid until np_reach_free; equal sets are the same
+ * pointer). 0 or NP_ENOMEM. */
 int np_reach_pair(struct np_reach *r, size_t src, size_t dst, const struct np_connset **out);
-/* The id of a set np_reach_pair or np_reach_from_any returned (until the
- * next call): equal ids are equal sets, so callers can cache per id. */
+/* The id of a set np_reach_pair, np_reach_from_any or np_reach_egress
+ * returned (SIZE_MAX for any other set): equal ids are equal sets, so callers
+ * can cache per id. */
 size_t np_reach_set_id(const struct np_reach *r, const struct np_connset *c);
 
 /* What "any pod in any namespace" (a pod with no labels in a namespace with
@@ -231,7 +233,8 @@ size_t np_reach_find_external(const struct np_reach *r, const struct np_iprange 
  * with the deciding steps. src_class SIZE_MAX means the source is the
  * external node src_ext. egress: at the source (applies only for a pod);
  * ingress: at dst_class. Verdicts are owned by the caller
- * (np_reach_verdict_release). */
+ * (np_reach_verdict_release), except their `isolating` arrays, borrowed
+ * from r. NP_EINVAL for a bad class or node. */
 int np_reach_explain(struct np_reach *r, size_t src_class, size_t src_ext, size_t dst_class,
 		     struct np_reach_verdict *egress, struct np_reach_verdict *ingress);
 

@@ -1042,10 +1042,170 @@ static void test_scalars_where_maps_belong_do_not_crash(void **state)
 	}
 }
 
+
+/* ---- streamed JSON Lists (DESIGN §7): same outcome as a whole-tree reading ---- */
+
+static void test_kubectl_list_with_kind_after_items(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	/* kubectl sorts keys: "items" comes before "kind". */
+	load(&m, "{\"apiVersion\": \"v1\", \"items\": [\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\", \"namespace\": \"n\"}},\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"b\", \"namespace\": \"n\"}}\n"
+		 "], \"kind\": \"List\", \"metadata\": {\"resourceVersion\": \"\"}}");
+	assert_int_equal(m.pods.n, 2);
+	assert_string_equal(m.pods.v[1].name, "b");
+	assert_int_equal(m.pods.v[1].loc.object_line, 3);
+	assert_int_equal(m.n_objects, 2);
+	np_model_release(&m);
+}
+
+static void test_typed_list_kind_after_items_lacking_kind(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	load(&m, "{\"items\": [{\"metadata\": {\"name\": \"p\", \"namespace\": \"n\"}}],\n"
+		 " \"kind\": \"PodList\", \"apiVersion\": \"v1\"}");
+	assert_int_equal(m.pods.n, 1);
+	assert_string_equal(m.pods.v[0].name, "p");
+	np_model_release(&m);
+}
+
+static void test_object_with_items_and_a_spec_is_not_a_list(void **state)
+{
+	struct np_model m;
+
+	(void)state;
+	np_model_init(&m);
+	load(&m, "{\"apiVersion\": \"v1\", \"items\": [\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"inner\"}}],\n"
+		 " \"kind\": \"Pod\", \"metadata\": {\"name\": \"outer\"}, \"spec\": {}}");
+	assert_int_equal(m.pods.n, 1);
+	assert_string_equal(m.pods.v[0].name, "outer");
+	np_model_release(&m);
+}
+
+static void test_syntax_error_after_list_items_keeps_nothing_of_that_document(void **state)
+{
+	struct np_model m;
+	struct np_error err;
+
+	(void)state;
+	np_model_init(&m);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(decode_hint(&m,
+		"{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"first\"}}\n"
+		"{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+		" {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"streamed\"}}],\n"
+		" \"metadata\": }", NULL, NULL, &err), NP_EPARSE);
+	assert_int_equal(err.line, 4);
+	assert_int_equal(m.pods.n, 1);
+	assert_string_equal(m.pods.v[0].name, "first");
+	assert_int_equal(m.n_objects, 1);
+	np_model_release(&m);
+}
+
+static void test_internal_dump_keys_after_items_are_unsupported(void **state)
+{
+	struct np_model m;
+	struct np_error err;
+
+	(void)state;
+	np_model_init(&m);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(decode_hint(&m, "{\"kind\": \"List\", \"items\": [\n"
+					 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}}],\n"
+					 " \"ListMeta\": {}}", NULL, NULL, &err), NP_EINVAL);
+	np_model_release(&m);
+}
+
+static void test_list_items_over_the_document_size_limit_together(void **state)
+{
+	struct np_model m;
+	struct np_load_options opt;
+	struct np_error err;
+	char text[4096];
+	size_t used = 0;
+	int i;
+
+	(void)state;
+	memset(&opt, 0, sizeof(opt));
+	np_limits_default(&opt.limits);
+	opt.limits.decode.max_doc_bytes = 512;
+	used += (size_t)snprintf(text + used, sizeof(text) - used, "{\"kind\": \"List\", \"items\": [");
+	for (i = 0; i < 20; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "%s{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": "
+					 "{\"name\": \"p%d\", \"namespace\": \"n\"}}", i ? ", " : "", i);
+	snprintf(text + used, sizeof(text) - used, "]}");
+	assert_true(strlen(text) > 512);
+	np_model_init(&m);
+	memset(&err, 0, sizeof(err));
+	/* The limit bounds what is held at once: one List item. */
+	assert_int_equal(decode_hint(&m, text, NULL, &opt, &err), 0);
+	assert_int_equal(m.pods.n, 20);
+	np_model_release(&m);
+}
+
+static void test_copies_differing_only_in_unread_fields_are_identical(void **state)
+{
+	struct np_model m;
+	struct np_error err;
+
+	(void)state;
+	np_model_init(&m);
+	load(&m, "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"team\",\n"
+		 "  \"managedFields\": [{\"manager\": \"a\"}]}, \"status\": {\"conditions\": []}},\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"team\",\n"
+		 "  \"managedFields\": [{\"manager\": \"b\"}]}, \"status\": {\"conditions\": [{\"type\": \"Ready\"}]}}]}");
+	load(&m, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: team\n"
+		 "  managedFields: [{manager: c}]\nstatus: {conditions: []}\n");
+	assert_int_equal(m.pods.n, 3);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(np_model_finish(&m, &err), 0);
+	assert_int_equal(m.pods.n, 1);
+	assert_int_equal(m.notes.n, 0); /* identical copies drop silently */
+	np_model_release(&m);
+}
+
+static void test_copies_differing_in_read_fields_are_noted(void **state)
+{
+	struct np_model m;
+	struct np_error err;
+
+	(void)state;
+	np_model_init(&m);
+	load(&m, "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"n\"},\n"
+		 "  \"status\": {\"phase\": \"Running\"}},\n"
+		 " {\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"n\"},\n"
+		 "  \"status\": {\"phase\": \"Pending\"}}]}");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(np_model_finish(&m, &err), 0);
+	assert_int_equal(m.pods.n, 1);
+	assert_string_equal(m.pods.v[0].phase, "Pending");
+	assert_int_equal(m.notes.n, 1);
+	np_model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_object_is_decoded),
+		cmocka_unit_test(test_kubectl_list_with_kind_after_items),
+		cmocka_unit_test(test_typed_list_kind_after_items_lacking_kind),
+		cmocka_unit_test(test_object_with_items_and_a_spec_is_not_a_list),
+		cmocka_unit_test(test_syntax_error_after_list_items_keeps_nothing_of_that_document),
+		cmocka_unit_test(test_internal_dump_keys_after_items_are_unsupported),
+		cmocka_unit_test(test_list_items_over_the_document_size_limit_together),
+		cmocka_unit_test(test_copies_differing_only_in_unread_fields_are_identical),
+		cmocka_unit_test(test_copies_differing_in_read_fields_are_noted),
 		cmocka_unit_test(test_bom_before_json_is_skipped),
 		cmocka_unit_test(test_json_looking_text_that_fails_json_is_a_parse_error),
 		cmocka_unit_test(test_yaml_syntax_error_is_a_parse_error),

@@ -607,6 +607,297 @@ static void test_null_callback_and_error_are_accepted(void **state)
 	assert_int_equal(np_json_decode("[1", 2, NULL, NULL, NULL, NULL, NULL), NP_EPARSE);
 }
 
+
+/* ---- streaming items and skipped subtrees (np_json_decode_ex) ---- */
+
+struct stream_run {
+	int nitems, ndocs;
+	size_t index[8];
+	int line[8];
+	int first_type;
+	size_t list_pairs;     /* pairs of the list view at the last item (SIZE_MAX: no view) */
+	const char *list_kind; /* kind in the view, copied */
+	char kind_buf[32];
+	int doc_items;         /* element count of the document's "items" (or root array) */
+	int fail_at_item;      /* return NP_EINVAL from this item (1-based), 0 = never */
+	const struct np_node *doc_copy_check;
+};
+
+static int on_stream_item(void *ctx, const struct np_json_item *it)
+{
+	struct stream_run *r = ctx;
+	const struct np_node *k;
+
+	if (r->nitems < 8) {
+		r->index[r->nitems] = it->index;
+		r->line[r->nitems] = it->node->line;
+	}
+	if (r->nitems == 0)
+		r->first_type = it->node->type;
+	r->nitems++;
+	r->list_pairs = it->list ? it->list->u.map.n : SIZE_MAX;
+	k = it->list ? np_node_get(it->list, "kind") : NULL;
+	if (k && k->type == NP_NODE_STRING) {
+		snprintf(r->kind_buf, sizeof(r->kind_buf), "%s", k->u.str.s);
+		r->list_kind = r->kind_buf;
+	}
+	if (r->fail_at_item && r->nitems == r->fail_at_item)
+		return NP_EINVAL;
+	return 0;
+}
+
+static int on_stream_doc(void *ctx, const struct np_node *doc, int index)
+{
+	struct stream_run *r = ctx;
+	const struct np_node *items = doc->type == NP_NODE_SEQ ? doc : np_node_get(doc, "items");
+
+	(void)index;
+	r->ndocs++;
+	r->doc_items = items && items->type == NP_NODE_SEQ ? (int)items->u.seq.n : -1;
+	return 0;
+}
+
+static int stream(const char *s, const struct np_decode_limits *lim, bool skip,
+		  struct stream_run *r, struct np_error *err)
+{
+	struct np_json_opts o = { .item_fn = on_stream_item, .skip_unread = skip };
+
+	np_error_clear(err);
+	return np_json_decode_ex(s, strlen(s), "in.json", lim, &o, on_stream_doc, r, err);
+}
+
+static void test_stream_list_items_are_handed_over_one_at_a_time(void **state)
+{
+	struct stream_run r = { 0 };
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(stream("{\"kind\": \"PodList\", \"apiVersion\": \"v1\",\n"
+				"\"items\": [\n{\"a\": 1},\n{\"b\": 2}\n], \"metadata\": {}}",
+				NULL, false, &r, &err), 0);
+	assert_int_equal(r.nitems, 2);
+	assert_int_equal(r.index[0], 0);
+	assert_int_equal(r.index[1], 1);
+	assert_int_equal(r.line[0], 3); /* positions stay those of the whole input */
+	assert_int_equal(r.line[1], 4);
+	assert_int_equal(r.list_pairs, 2); /* kind and apiVersion, read before items */
+	assert_string_equal(r.list_kind, "PodList");
+	assert_int_equal(r.ndocs, 1);
+	assert_int_equal(r.doc_items, 0); /* the document keeps an empty items array */
+}
+
+static void test_stream_top_level_array_elements(void **state)
+{
+	struct stream_run r = { 0 };
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(stream("[1, {\"x\": 2}, []]", NULL, false, &r, &err), 0);
+	assert_int_equal(r.nitems, 3);
+	assert_int_equal(r.first_type, NP_NODE_INT);
+	assert_int_equal(r.list_pairs, SIZE_MAX);
+	assert_int_equal(r.doc_items, 0);
+}
+
+static void test_stream_only_the_first_items_array_of_a_document(void **state)
+{
+	struct stream_run r = { 0 };
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(stream("{\"items\": [1], \"items\": [2, 3]}", NULL, false, &r, &err), 0);
+	assert_int_equal(r.nitems, 1);
+	assert_int_equal(r.doc_items, 2); /* np_node_get: the last "items", built */
+}
+
+static void test_stream_nested_items_arrays_stay_in_the_tree(void **state)
+{
+	struct stream_run r = { 0 };
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(stream("{\"a\": {\"items\": [1, 2]}, \"items\": null}", NULL, false, &r,
+				&err), 0);
+	assert_int_equal(r.nitems, 0);
+	assert_int_equal(r.ndocs, 1);
+}
+
+static void test_stream_each_document_of_a_stream(void **state)
+{
+	struct stream_run r = { 0 };
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(stream("{\"items\": [1]} [2, 3] {\"items\": [4]}", NULL, false, &r, &err), 0);
+	assert_int_equal(r.nitems, 4);
+	assert_int_equal(r.index[2], 1); /* indexes restart per document */
+	assert_int_equal(r.ndocs, 3);
+}
+
+static void test_stream_document_limits_apply_to_each_item(void **state)
+{
+	struct np_decode_limits lim;
+	struct stream_run r = { 0 };
+	struct run plain = { 0 };
+	struct np_error err;
+	const char *list = "{\"items\": [\"0123456789\", \"0123456789\", \"0123456789\"], "
+			   "\"kind\": \"List\"}";
+
+	(void)state;
+	np_decode_limits_default(&lim);
+	lim.max_doc_bytes = 30;
+	lim.max_nodes = 3;
+	assert_int_equal(stream(list, &lim, false, &r, &err), 0);
+	assert_int_equal(r.nitems, 3);
+	assert_int_equal(decode_lim(list, strlen(list), &lim, &plain, &err), NP_ELIMIT);
+	/* one item over the limit still fails */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(stream("{\"items\": [\"0123456789012345678901234567890123456789\"]}", &lim,
+				false, &r, &err), NP_ELIMIT);
+	assert_string_equal(err.file, "in.json");
+}
+
+static void test_stream_callback_error_stops_decoding(void **state)
+{
+	struct stream_run r = { 0 };
+	struct np_error err;
+
+	(void)state;
+	r.fail_at_item = 2;
+	assert_int_equal(stream("[1, 2, 3]", NULL, false, &r, &err), NP_EINVAL);
+	assert_int_equal(r.nitems, 2);
+	assert_int_equal(r.ndocs, 0);
+}
+
+/* Syntax errors and limits come out the same with streaming and skipping
+ * on or off, for every prefix of a realistic List (each is an error but the
+ * whole). */
+static void test_stream_and_skip_report_every_error_like_a_full_parse(void **state)
+{
+	static const char doc[] =
+		"{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n"
+		"            \"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
+		"            \"metadata\": {\"name\": \"p\\u00e9\", \"managedFields\": [{\"f:a\": {\".\": {}},"
+		" \"n\": -1.5e3, \"t\": true}]},\n"
+		"            \"spec\": {\"containers\": [{\"env\": [{\"name\": \"A\", \"value\": \"\\\"x\"}],"
+		" \"ports\": [{\"containerPort\": 80}]}], \"volumes\": [null, false, [1, []]]},\n"
+		"            \"status\": {\"phase\": \"Running\", \"conditions\": [{\"type\": \"Ready\"}]}\n"
+		"        },\n        [1, {\"a\": \"b\"}]\n    ],\n    \"kind\": \"List\"\n}\n";
+	size_t n, len = strlen(doc);
+	struct np_error e1, e2;
+	char *buf = malloc(len + 1);
+
+	(void)state;
+	assert_non_null(buf);
+	for (n = 0; n <= len; n++) {
+		struct run plain = { 0 };
+		struct stream_run r = { 0 };
+		struct np_json_opts o = { .item_fn = on_stream_item, .skip_unread = true };
+		int a, b;
+
+		memcpy(buf, doc, n);
+		buf[n] = '\0';
+		a = decode_lim(buf, n, NULL, &plain, &e1);
+		np_error_clear(&e2);
+		b = np_json_decode_ex(buf, n, "in.json", NULL, &o, on_stream_doc, &r, &e2);
+		assert_int_equal(a, b);
+		if (a) {
+			assert_int_equal(e1.line, e2.line);
+			assert_int_equal(e1.column, e2.column);
+			assert_string_equal(e1.msg, e2.msg);
+		}
+	}
+	free(buf);
+}
+
+static void test_skip_node_limit_counts_skipped_values(void **state)
+{
+	static const char doc[] = "{\"metadata\": {\"managedFields\": [1, 2, 3, 4, 5, 6]}}";
+	struct np_decode_limits lim;
+	struct np_json_opts o = { .skip_unread = true };
+	struct run plain = { 0 }, skipped = { 0 };
+	struct np_error e1, e2;
+
+	(void)state;
+	np_decode_limits_default(&lim);
+	lim.max_nodes = 5;
+	assert_int_equal(decode_lim(doc, strlen(doc), &lim, &plain, &e1), NP_ELIMIT);
+	np_error_clear(&e2);
+	assert_int_equal(np_json_decode_ex(doc, strlen(doc), "in.json", &lim, &o, on_doc, &skipped,
+					   &e2), NP_ELIMIT);
+	assert_int_equal(e1.column, e2.column);
+}
+
+static const struct np_node *skipped_doc;
+
+static void check_skipped(const struct np_node *doc, int index, void *arg)
+{
+	const struct np_node *mf = np_node_path(doc, "metadata.managedFields");
+	const struct np_node *cond = np_node_path(doc, "status.conditions");
+	const struct np_node *ctr, *tctr;
+
+	(void)index;
+	(void)arg;
+	skipped_doc = doc;
+	/* Skipped: an empty container of the same type, where the subtree was. */
+	assert_non_null(mf);
+	assert_int_equal(mf->type, NP_NODE_SEQ);
+	assert_int_equal(mf->u.seq.n, 0);
+	assert_int_equal(mf->line, 2);
+	assert_int_equal(mf->column, 34);
+	assert_int_equal(cond->type, NP_NODE_MAP);
+	assert_int_equal(cond->u.map.n, 0);
+	/* Kept: what decoders read, and scalars wherever they are. */
+	assert_string_equal(np_node_str(np_node_path(doc, "metadata.name")), "p");
+	assert_string_equal(np_node_str(np_node_path(doc, "status.phase")), "Running");
+	assert_string_equal(np_node_str(np_node_path(doc, "spec.volumes")), "v");
+	ctr = np_node_path(doc, "spec.containers")->u.seq.items[0];
+	assert_int_equal(np_node_get(ctr, "env")->u.seq.n, 0);
+	assert_int_equal(np_node_get(ctr, "ports")->u.seq.n, 1);
+	/* Workload templates keep env (CNI detection reads it). */
+	tctr = np_node_path(doc, "spec.template.spec.containers")->u.seq.items[0];
+	assert_int_equal(np_node_get(tctr, "env")->u.seq.n, 1);
+	assert_int_equal(np_node_get(tctr, "resources")->u.map.n, 0);
+}
+
+static void test_skip_unread_leaves_empty_containers(void **state)
+{
+	static const char doc[] =
+		"{\"metadata\": {\"name\": \"p\",\n"
+		"                \"managedFields\": [{\"x\": 1}]},\n"
+		" \"spec\": {\"volumes\": \"v\", \"containers\": [{\"env\": [{\"name\": \"A\"}],\n"
+		"          \"ports\": [{\"containerPort\": 80}]}],\n"
+		"          \"template\": {\"spec\": {\"containers\": [{\"env\": [1], \"resources\": {\"a\": 1}}]}}},\n"
+		" \"status\": {\"phase\": \"Running\", \"conditions\": {\"a\": [1]}}}";
+	struct np_json_opts o = { .skip_unread = true };
+	struct run r = { check_skipped, NULL, 0, 0 };
+	struct np_error err;
+
+	(void)state;
+	np_error_clear(&err);
+	skipped_doc = NULL;
+	assert_int_equal(np_json_decode_ex(doc, strlen(doc), "in.json", NULL, &o, on_doc, &r, &err), 0);
+	assert_non_null(skipped_doc);
+}
+
+static void check_not_skipped(const struct np_node *doc, int index, void *arg)
+{
+	(void)index;
+	(void)arg;
+	assert_int_equal(np_node_path(doc, "metadata.managedFields")->u.seq.n, 1);
+}
+
+static void test_skip_is_off_by_default(void **state)
+{
+	static const char doc[] = "{\"metadata\": {\"managedFields\": [{\"x\": 1}]}}";
+	struct run r = { check_not_skipped, NULL, 0, 0 };
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(decode_lim(doc, strlen(doc), NULL, &r, &err), 0);
+	assert_int_equal(r.ndocs, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +947,17 @@ int main(void)
 		cmocka_unit_test(test_document_count_limit),
 		cmocka_unit_test(test_large_array_keeps_every_element),
 		cmocka_unit_test(test_null_callback_and_error_are_accepted),
+		cmocka_unit_test(test_stream_list_items_are_handed_over_one_at_a_time),
+		cmocka_unit_test(test_stream_top_level_array_elements),
+		cmocka_unit_test(test_stream_only_the_first_items_array_of_a_document),
+		cmocka_unit_test(test_stream_nested_items_arrays_stay_in_the_tree),
+		cmocka_unit_test(test_stream_each_document_of_a_stream),
+		cmocka_unit_test(test_stream_document_limits_apply_to_each_item),
+		cmocka_unit_test(test_stream_callback_error_stops_decoding),
+		cmocka_unit_test(test_stream_and_skip_report_every_error_like_a_full_parse),
+		cmocka_unit_test(test_skip_node_limit_counts_skipped_values),
+		cmocka_unit_test(test_skip_unread_leaves_empty_containers),
+		cmocka_unit_test(test_skip_is_off_by_default),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

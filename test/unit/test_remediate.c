@@ -328,6 +328,27 @@ static void test_system_namespace_serves_dns_and_declared_ports(void **state)
 	assert_non_null(strstr(t->yaml, "# REVIEW before applying: kube-system (system namespace)."));
 }
 
+static void test_system_namespace_with_known_apiservice_opens_only_its_port(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	cluster(t, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: metrics-server-1\n  namespace: kube-system\n"
+		   "  labels: {k8s-app: metrics-server}\nspec:\n  containers:\n  - name: c\n    ports:\n"
+		   "    - {name: https, containerPort: 4443}\n    - {name: debug, containerPort: 6060}\n---\n"
+		   "apiVersion: v1\nkind: Service\nmetadata: {name: metrics-server, namespace: kube-system}\n"
+		   "spec: {selector: {k8s-app: metrics-server}, ports: [{port: 443, targetPort: https}]}\n---\n"
+		   "apiVersion: apiregistration.k8s.io/v1\nkind: APIService\n"
+		   "metadata: {name: v1beta1.metrics.k8s.io}\n"
+		   "spec: {service: {name: metrics-server, namespace: kube-system}}\n");
+	deny(t, "kube-system", NP_DIR_INGRESS);
+	p = policy(t, "allow-system-traffic");
+	assert_int_equal(p->n_ingress, 2);
+	assert_int_equal(p->ingress[1].rule.n_ports, 1);
+	assert_true(has_port(&p->ingress[1].rule, NP_PROTO_TCP, 0, "https"));
+	assert_non_null(strstr(p->ingress[1].comment, "APIService v1beta1.metrics.k8s.io"));
+}
+
 static void test_nodelocal_dns_served_from_anywhere(void **state)
 {
 	struct t *t = *state;
@@ -369,6 +390,10 @@ static void test_name_is_cleaned(void **state)
 	cluster(t, ns_shop);
 	assert_string_equal(np_remediate_name(t->r, "shop", "Allow DNS_for--web!"), "allow-dns-for-web");
 	assert_string_equal(np_remediate_name(t->r, "shop", "---"), "kubectl-netpol");
+	assert_string_equal(np_remediate_name(t->r, "shop", "a..b"), "a-b");
+	assert_string_equal(np_remediate_name(t->r, "shop",
+		"preserve-egress-to-a-very-long-policy-name-that-goes-on-and-on-and-on-for-ever"),
+		"preserve-egress-to-a-very-long-policy-name-that-goes-on-and-on");
 }
 
 /* ---- YAML text ---- */
@@ -589,6 +614,7 @@ int main(void)
 		T(test_webhook_namespace_gets_reviewed_allows_on_target_ports),
 		T(test_webhook_without_its_service_asks_for_the_port),
 		T(test_system_namespace_serves_dns_and_declared_ports),
+		T(test_system_namespace_with_known_apiservice_opens_only_its_port),
 		T(test_nodelocal_dns_served_from_anywhere),
 		T(test_default_deny_yaml_decodes_without_issues),
 		T(test_name_avoids_existing_policies),
