@@ -223,11 +223,17 @@ size_t np_selector_format(const struct np_selector *s, char *buf, size_t len)
 	for (i = 0; i < s->n_labels; i++, n++)
 		sb_printf(&b, "%s%s=%s", n ? "," : "", s->label_keys[i] ? s->label_keys[i] : "",
 			  s->label_values[i] ? s->label_values[i] : "");
-	for (i = 0; i < s->n_exprs; i++, n++) {
-		const struct np_sel_expr *e = &s->exprs[i];
+	/* "k in ()" with a lone empty value prints as "k=", which parses back as
+	 * a matchLabels entry: print those right after matchLabels (pass 0) so
+	 * the text is a fixed point of format(parse(...)). */
+	for (i = 0; i < 2 * s->n_exprs; i++) {
+		const struct np_sel_expr *e = &s->exprs[i % s->n_exprs];
 		const char *k = e->key ? e->key : "";
+		bool as_label = e->op == NP_SEL_IN && e->n_values == 1 && e->values[0] && !*e->values[0];
 
-		sb_printf(&b, "%s", n ? "," : "");
+		if (as_label != (i < s->n_exprs))
+			continue;
+		sb_printf(&b, "%s", n++ ? "," : "");
 		switch (e->op) {
 		case NP_SEL_IN:
 		case NP_SEL_NOTIN:

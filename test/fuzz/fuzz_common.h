@@ -5,6 +5,7 @@
 #define NP_FUZZ_COMMON_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +13,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static inline void check(int ok)
+/* Names the failed check so a crash artifact is diagnosable without a debugger. */
+static inline void check_at(int ok, const char *what, const char *file, int line)
 {
-	if (!ok)
+	if (!ok) {
+		fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
 		abort();
+	}
 }
+#define check(ok) check_at((ok), #ok, __FILE__, __LINE__)
 
 /* A failing call must say why, on one line. */
 static inline void check_error(int rc, const struct np_error *err)
