@@ -965,6 +965,70 @@ static size_t nodelocal_ips(const struct np_model *m, const char **out, size_t m
 	return n;
 }
 
+/* The cluster DNS Services' ClusterIPs (kube-system/kube-dns, openshift-dns/
+ * dns-default, or any Service there selecting the DNS pods' label). Clients
+ * send to them, but kube-proxy (or its replacement) rewrites the destination
+ * to a backend pod before NetworkPolicy applies: an ipBlock holding only the
+ * ClusterIP opens nothing (DESIGN §5.2 NP-205). */
+struct dns_svc {
+	const struct np_service *svc;
+	struct np_iprange ip;
+};
+
+static size_t dns_services(const struct np_model *m, struct dns_svc *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->services.n && n < max; i++) {
+		const struct np_service *s = &m->services.v[i];
+		const char *k8s = np_labels_get(&s->selector, "k8s-app");
+		const char *os = np_labels_get(&s->selector, "dns.operator.openshift.io/daemonset-dns");
+		bool dns;
+
+		if (strcmp0(s->namespace, "kube-system") == 0)
+			dns = strcmp0(s->name, "kube-dns") == 0 || (k8s && strcmp(k8s, "kube-dns") == 0);
+		else if (strcmp0(s->namespace, "openshift-dns") == 0)
+			dns = strcmp0(s->name, "dns-default") == 0 || (os && strcmp(os, "default") == 0);
+		else
+			dns = false;
+		if (!dns || !s->cluster_ip || strchr(s->cluster_ip, '/') ||
+		    np_cidr_parse(&out[n].ip, NULL, s->cluster_ip) < 0)
+			continue;
+		out[n++].svc = s;
+	}
+	return n;
+}
+
+/* *hit: the DNS Service whose ClusterIP class cls's egress policies open on
+ * one of the Service's UDP or TCP ports, else NULL. 0 or NP_ENOMEM. */
+static int dns_by_cluster_ip(struct np_reach *r, size_t cls, const struct dns_svc *svcs, size_t n,
+			     const struct dns_svc **hit)
+{
+	size_t i, k;
+
+	*hit = NULL;
+	for (i = 0; i < n && cls != SIZE_MAX; i++) {
+		const struct np_connset *e;
+		size_t ext = np_reach_find_external(r, &svcs[i].ip, false);
+		int rc;
+
+		if (ext == SIZE_MAX)
+			continue;
+		if ((rc = np_reach_egress(r, cls, SIZE_MAX, ext, &e)) < 0)
+			return rc;
+		for (k = 0; k < svcs[i].svc->n_ports; k++) {
+			const struct np_service_port *sp = &svcs[i].svc->ports[k];
+
+			if ((sp->proto == NP_PROTO_UDP || sp->proto == NP_PROTO_TCP) &&
+			    np_connset_contains(e, sp->proto, sp->port)) {
+				*hit = &svcs[i];
+				return 0;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Without DNS pods in the input: a rule of the pod's egress policies opening
  * 53 or 5353 over UDP and TCP to kube-system/openshift-dns or everyone. */
 static bool dns_rule_without_pods(const struct np_audit_ctx *ctx, const struct np_pod_coverage *pc)
@@ -1049,7 +1113,7 @@ static const char *np205_msg(struct np_audit_ctx *ctx, const struct prec *r, siz
 	return np_report_strf(ctx->r, "%s %s", pods_phrase(ctx, r, n_real, n_tmpl), r->why);
 }
 
-enum { DNS_OK, DNS_UDP_ONLY, DNS_NONE, DNS_NO_PODS, DNS_UNEVALUATED };
+enum { DNS_OK, DNS_UDP_ONLY, DNS_NONE, DNS_NO_PODS, DNS_UNEVALUATED, DNS_CLUSTER_IP };
 
 int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 {
@@ -1059,9 +1123,12 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 	struct np_reach *r = NULL;
 	struct dns_ep *eps = NULL;
 	size_t n_eps = 0, i, j, fail_groups = 0, warn_groups = 0;
-	const char *local[16];
+	const char *local[16], *cuts[16 + 8];
 	char localbuf[1024];
 	size_t n_local = nodelocal_ips(m, local, 16, localbuf, sizeof(localbuf));
+	struct dns_svc svcs[8];
+	size_t n_svcs = dns_services(m, svcs, 8);
+	const struct dns_svc **svc_hit = NULL; /* per class, with verdict DNS_CLUSTER_IP */
 	struct precs rs = { 0 };
 	long long evaluated = 0, passing = 0, fail_pods = 0;
 	unsigned char *verdict = NULL; /* per class: DNS_* + 1, 0 = not computed */
@@ -1070,13 +1137,19 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 
 	np_reach_options_default(&ro);
 	ro.include_idle = idle;
-	ro.cuts = local;
-	ro.n_cuts = n_local;
+	/* Node-local and ClusterIP addresses become external nodes of their own. */
+	for (i = 0; i < n_local; i++)
+		cuts[i] = local[i];
+	for (i = 0; i < n_svcs; i++)
+		cuts[n_local + i] = svcs[i].svc->cluster_ip;
+	ro.cuts = cuts;
+	ro.n_cuts = n_local + n_svcs;
 	if ((rc = np_reach_new(&r, m, &ro, NULL)) < 0)
 		return rc;
 	eps = calloc(m->pods.n + n_local + 1, sizeof(*eps));
 	verdict = calloc(np_reach_n_classes(r) + 1, 1);
-	if (!eps || !verdict) {
+	svc_hit = calloc(np_reach_n_classes(r) + 1, sizeof(*svc_hit));
+	if (!eps || !verdict || !svc_hit) {
 		rc = NP_ENOMEM;
 		goto out;
 	}
@@ -1138,6 +1211,12 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 			v = DNS_UNEVALUATED;
 		} else if (n_eps == 0) {
 			v = dns_rule_without_pods(ctx, pc) ? DNS_OK : DNS_NO_PODS;
+			if (v == DNS_NO_PODS && cls != SIZE_MAX) {
+				if ((rc = dns_by_cluster_ip(r, cls, svcs, n_svcs, &svc_hit[cls])) < 0)
+					goto out;
+				if (svc_hit[cls])
+					v = DNS_CLUSTER_IP;
+			}
 		} else if (cls != SIZE_MAX && verdict[cls]) {
 			v = verdict[cls] - 1;
 		} else {
@@ -1154,6 +1233,12 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 					v = DNS_OK;
 				else if (u)
 					v = DNS_UDP_ONLY;
+			}
+			if (v == DNS_NONE && cls != SIZE_MAX) {
+				if ((rc = dns_by_cluster_ip(r, cls, svcs, n_svcs, &svc_hit[cls])) < 0)
+					goto out;
+				if (svc_hit[cls])
+					v = DNS_CLUSTER_IP;
 			}
 			if (cls != SIZE_MAX)
 				verdict[cls] = (unsigned char)(v + 1);
@@ -1181,6 +1266,13 @@ int np_control_np205(struct np_audit_ctx *ctx, struct np_control_result *res)
 		case DNS_NO_PODS:
 			pr.why = "are egress-isolated without a rule opening port 53 to kube-system or "
 				 "everyone; DNS pods not in input";
+			break;
+		case DNS_CLUSTER_IP:
+			pr.why = np_report_strf(ctx->r, "are egress-isolated with DNS allowed only by an "
+						"ipBlock holding the ClusterIP %s of Service %s/%s: "
+						"NetworkPolicy sees the backend pod IP, not the ClusterIP",
+						svc_hit[cls]->svc->cluster_ip, svc_hit[cls]->svc->namespace,
+						svc_hit[cls]->svc->name);
 			break;
 		default:
 			pr.why = "are egress-isolated by Cilium or Calico policies, which are not "
@@ -1225,6 +1317,7 @@ out:
 	free(rs.v);
 	free(eps);
 	free(verdict);
+	free(svc_hit);
 	np_reach_free(r);
 	return rc;
 }

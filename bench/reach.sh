@@ -2,7 +2,7 @@
 # Reachability benchmark (DESIGN §7): `kubectl netpol reach` on a generated
 # 20,000-pod / 500-namespace / 2,000-NetworkPolicy cluster (bench/gen.py)
 # plus admin-tier policies (bench/reach_gen.py). Prints the class count, the
-# number of connections listed, and wall/user time and peak RSS of the load
+# number of connections listed, and wall/user/sys time and peak RSS of the load
 # alone and of the whole run. A figure, never a pass/fail test.
 #
 #   bench/reach.sh [BINARY] [--pods N] [--namespaces N] [--policies N] [--anps N] [--keep DIR]
@@ -30,13 +30,14 @@ if [ ! -f "$DIR/cluster.json" ]; then
 		--formats json "$DIR" >/dev/null
 fi
 [ -f "$DIR/admin.yaml" ] || python3 "$ROOT/bench/reach_gen.py" --anps "$ANPS" "$DIR/admin.yaml"
-measure() { # LABEL ARGS... : prints wall, user, RSS of one run, stdout to $DIR/out
-	local label=$1 wall user rss
+measure() { # LABEL ARGS... : prints wall, user, sys, RSS of one run, stdout to $DIR/out
+	local label=$1 wall user sys rss
 	shift
 	# Exit 1 (an incomplete result) is still a measurement.
-	/usr/bin/time -o "$DIR/time" -f '%e %U %M' "$BIN" "$@" >"$DIR/out" 2>"$DIR/err" || true
-	read -r wall user rss <"$DIR/time"
-	printf '%-34s wall %6.2f s  user %6.2f s  peak RSS %5d MiB\n' "$label" "$wall" "$user" $((rss / 1024))
+	/usr/bin/time -o "$DIR/time" -f '%e %U %S %M' "$BIN" "$@" >"$DIR/out" 2>"$DIR/err" || true
+	read -r wall user sys rss <"$DIR/time"
+	printf '%-34s wall %6.2f s  user %6.2f s  sys %5.2f s  peak RSS %5d MiB\n' "$label" "$wall" "$user" "$sys" \
+		$((rss / 1024))
 }
 echo "cluster: $PODS pods, $NS namespaces, $POLICIES NetworkPolicies, $ANPS AdminNetworkPolicies + BANP"
 measure "load only (reach --to 192.0.2.1)" reach -f "$DIR/cluster.json" -f "$DIR/admin.yaml" \

@@ -19,7 +19,8 @@ struct tr_item {
 	size_t src_pod;              /* a pod of the source workload, or SIZE_MAX */
 	bool evaluated;              /* false: the subject pod takes no part (terminated, idle) */
 	struct np_reach_verdict egress, ingress;
-	struct np_connset result;    /* egress ∩ ingress ∩ port */
+	struct np_connset asked;     /* --port for this target (a named port resolves per pod) */
+	struct np_connset result;    /* egress ∩ ingress ∩ asked */
 };
 
 struct np_explain_traffic {
@@ -76,6 +77,7 @@ void np_explain_traffic_free(struct np_explain_traffic *t)
 		np_reach_verdict_release(&t->v[i].egress);
 		np_reach_verdict_release(&t->v[i].ingress);
 		np_connset_release(&t->v[i].result);
+		np_connset_release(&t->v[i].asked);
 	}
 	free(t->v);
 	np_connset_release(&t->port);
@@ -105,6 +107,7 @@ static int add_item(struct np_explain_traffic *t, const struct np_explain_subjec
 	it = &t->v[t->n];
 	memset(it, 0, sizeof(*it));
 	np_connset_init(&it->result);
+	np_connset_init(&it->asked);
 	it->subject = s;
 	it->src_node = node;
 	it->src_pod = src_pod;
@@ -118,17 +121,11 @@ static int add_item(struct np_explain_traffic *t, const struct np_explain_subjec
 		rc = np_connset_copy(&it->result, &it->egress.allowed);
 	if (rc == 0)
 		rc = np_connset_intersect(&it->result, &it->ingress.allowed);
-	if (rc == 0 && t->port_name) {
-		struct np_connset named;
-
-		np_connset_init(&named);
-		rc = np_reach_named_port(t->r, dst_cls, t->port_name, &named);
-		if (rc == 0)
-			rc = np_connset_intersect(&it->result, &named);
-		np_connset_release(&named);
-	} else if (rc == 0) {
-		rc = np_connset_intersect(&it->result, &t->port);
-	}
+	if (rc == 0)
+		rc = t->port_name ? np_reach_named_port(t->r, dst_cls, t->port_name, &it->asked)
+				  : np_connset_copy(&it->asked, &t->port);
+	if (rc == 0)
+		rc = np_connset_intersect(&it->result, &it->asked);
 	if (rc < 0)
 		return np_error_set(err, rc == NP_ENOMEM ? rc : NP_EINVAL, "reach: %s",
 				    rc == NP_ENOMEM ? "out of memory" : "cannot explain the pair");
@@ -398,9 +395,9 @@ static bool step_conns(const struct np_explain_traffic *t, const struct tr_item 
 {
 	if (np_connset_copy(out, &s->conns) < 0)
 		return false;
-	if (!t->port_name && np_connset_intersect(out, &t->port) < 0)
+	if (np_connset_intersect(out, &it->asked) < 0)
 		return false;
-	(void)it;
+	(void)t;
 	return !np_connset_is_empty(out);
 }
 
@@ -408,9 +405,10 @@ static const char *verdict_word(const struct np_explain_traffic *t, const struct
 {
 	if (np_connset_is_empty(&it->result))
 		return "denied";
-	if (!t->port_name && np_connset_equal(&it->result, &t->port))
+	if (np_connset_equal(&it->result, &it->asked))
 		return "allowed";
-	return t->port_name ? "allowed" : "partially allowed";
+	(void)t;
+	return "partially allowed";
 }
 
 /* ---- table ---- */
@@ -441,7 +439,7 @@ static void direction_table(FILE *out, const struct np_explain_traffic *t, const
 		np_connset_release(&c);
 		return;
 	}
-	if (np_connset_copy(&c, &v->allowed) == 0 && (t->port_name || np_connset_intersect(&c, &t->port) == 0)) {
+	if (np_connset_copy(&c, &v->allowed) == 0 && np_connset_intersect(&c, &it->asked) == 0) {
 		struct np_strbuf b;
 
 		np_strbuf_init(&b);
@@ -569,8 +567,8 @@ static json_t *direction_json(const struct np_explain_traffic *t, const struct t
 		np_strbuf_release(&b);
 	}
 	json_object_set_new(o, "isolatingPolicies", iso);
-	if (np_connset_copy(&c, &v->allowed) == 0 && !t->port_name)
-		np_connset_intersect(&c, &t->port);
+	if (np_connset_copy(&c, &v->allowed) == 0)
+		np_connset_intersect(&c, &it->asked);
 	json_object_set_new(o, "allowed", conns_json(&c));
 	for (i = 0; i < v->n_steps; i++) {
 		const struct np_reach_step *s = &v->steps[i];

@@ -327,6 +327,67 @@ static void test_np205_pods_not_egress_isolated_pass(void **state)
 	assert_int_equal(run(t, "NP-205")->status, NP_ST_PASS);
 }
 
+#define DNS_SVC                                                                                 \
+	"apiVersion: v1\nkind: Service\nmetadata: {name: kube-dns, namespace: kube-system}\nspec:\n" \
+	"  clusterIP: 10.96.0.10\n  selector: {k8s-app: kube-dns}\n  ports:\n"                   \
+	"  - {name: dns, port: 53, protocol: UDP, targetPort: 1053}\n"                              \
+	"  - {name: dns-tcp, port: 53, protocol: TCP, targetPort: 1053}\n---\n"
+#define EGRESS_TO_CLUSTER_IP                                                                  \
+	NETPOL("shop", "dns-by-ip", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n"     \
+	       "  - to: [{ipBlock: {cidr: 10.96.0.10/32}}]\n"                                       \
+	       "    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n")
+
+static void test_np205_ipblock_to_the_dns_cluster_ip_warns(void **state)
+{
+	struct t *t = *state;
+	const struct np_control_result *c;
+
+	/* The ClusterIP is translated to a pod IP before policy applies. */
+	load(t, SHOP DNS_PODS DNS_SVC EGRESS_TO_CLUSTER_IP);
+	c = run(t, "NP-205");
+	assert_int_equal(c->status, NP_ST_WARN);
+	assert_int_equal(c->findings.n, 2);
+	assert_non_null(finding_with(c, "NetworkPolicy sees the backend pod IP, not the ClusterIP"));
+	assert_non_null(finding_with(c, "10.96.0.10"));
+}
+
+static void test_np205_cluster_ip_without_dns_pods_warns_about_the_cluster_ip(void **state)
+{
+	struct t *t = *state;
+	const struct np_control_result *c;
+
+	load(t, SHOP DNS_SVC EGRESS_TO_CLUSTER_IP);
+	c = run(t, "NP-205");
+	assert_int_equal(c->status, NP_ST_WARN);
+	assert_non_null(finding_with(c, "not the ClusterIP"));
+}
+
+static void test_np205_ipblock_to_another_address_still_fails(void **state)
+{
+	struct t *t = *state;
+
+	load(t, SHOP DNS_PODS DNS_SVC);
+	load(t, NETPOL("shop", "dns-elsewhere", "  podSelector: {}\n  policyTypes: [Egress]\n"
+		       "  egress:\n  - to: [{ipBlock: {cidr: 10.96.0.11/32}}]\n"
+		       "    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n"));
+	assert_int_equal(run(t, "NP-205")->status, NP_ST_FAIL);
+}
+
+static void test_np205_node_local_dns_address_passes(void **state)
+{
+	struct t *t = *state;
+
+	load(t, SHOP DNS_PODS);
+	load(t, "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: node-local-dns, namespace: "
+		"kube-system}\nspec:\n  template:\n    metadata: {labels: {k8s-app: node-local-dns}}\n"
+		"    spec:\n      hostNetwork: true\n      containers:\n      - name: node-cache\n"
+		"        args: [-localip, '169.254.20.10,10.96.0.10', -conf, /etc/Corefile]\n---\n");
+	load(t, NETPOL("shop", "dns-local", "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n"
+		       "  - to: [{ipBlock: {cidr: 169.254.20.10/32}}]\n"
+		       "    ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]\n"));
+	assert_int_equal(run(t, "NP-205")->status, NP_ST_PASS);
+}
+
 /* ================= NP-207 ================= */
 
 static void test_np207_named_port_resolving_passes(void **state)
@@ -445,6 +506,10 @@ int main(void)
 		T(test_np205_without_dns_pods_rule_to_kube_system_passes),
 		T(test_np205_without_dns_pods_or_rule_warns),
 		T(test_np205_pods_not_egress_isolated_pass),
+		T(test_np205_ipblock_to_the_dns_cluster_ip_warns),
+		T(test_np205_cluster_ip_without_dns_pods_warns_about_the_cluster_ip),
+		T(test_np205_ipblock_to_another_address_still_fails),
+		T(test_np205_node_local_dns_address_passes),
 		T(test_np207_named_port_resolving_passes),
 		T(test_np207_unknown_name_or_wrong_protocol_fails),
 		T(test_np207_egress_resolves_on_peer_pods),

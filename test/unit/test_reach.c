@@ -420,6 +420,114 @@ static void test_cluster_network_policy_tiers(void **state)
 	assert_string_equal(conns(t, "a/web[Pod]", "b/db[Pod]"), "TCP 1-65535,UDP 1-65535");
 }
 
+#define CNP_HDR "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
+
+static void test_cnp_admin_accept_then_deny_in_rule_order(void **state)
+{
+	struct t *t = *state;
+
+	load(t, BASE);
+	load(t, CNP_HDR "metadata: {name: admin}\nspec:\n  tier: Admin\n  priority: 10\n"
+		"  subject: {namespaces: {matchLabels: {team: b}}}\n  ingress:\n  - action: Accept\n"
+		"    from: [{namespaces: {matchLabels: {team: a}}}]\n"
+		"    protocols: [{tcp: {destinationPort: {number: 8080}}}, {udp: {destinationPort: "
+		"{range: {start: 100, end: 200}}}}]\n"
+		"  - action: Deny\n    from: [{namespaces: {}}]\n");
+	build(t);
+	assert_string_equal(conns(t, "a/web[Pod]", "b/db[Pod]"), "TCP 8080,UDP 100-200");
+	assert_string_equal(conns(t, "b/web[Pod]", "b/db[Pod]"), "No Connections");
+	/* Not a subject: allowed by default. */
+	assert_string_equal(conns(t, "b/web[Pod]", "a/db[Pod]"), "All Connections");
+}
+
+static void test_cnp_admin_and_anp_share_one_priority_order(void **state)
+{
+	struct t *t = *state;
+
+	load(t, BASE);
+	/* The ANP denies all at priority 20; the CNP at 10 comes first. */
+	load(t, ANP_HDR "metadata: {name: deny-all}\nspec:\n  priority: 20\n  subject: {namespaces: {}}\n"
+		"  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n---\n"
+		CNP_HDR "metadata: {name: web-80}\nspec:\n  tier: Admin\n  priority: 10\n"
+		"  subject: {namespaces: {}}\n  ingress:\n  - action: Accept\n"
+		"    from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}]\n"
+		"    protocols: [{tcp: {destinationPort: {number: 80}}}]\n"
+		"  - action: Pass\n    from: [{namespaces: {matchLabels: {team: a}}}]\n"
+		"    protocols: [{sctp: {}}]\n");
+	build(t);
+	assert_string_equal(conns(t, "b/web[Pod]", "a/db[Pod]"), "TCP 80");
+	/* Passed SCTP skips the ANP's Deny: nothing isolates a/db, so allowed. */
+	assert_string_equal(conns(t, "a/web[Pod]", "a/db[Pod]"), "SCTP 1-65535,TCP 80");
+	assert_string_equal(conns(t, "b/db[Pod]", "a/web[Pod]"), "No Connections");
+}
+
+static void test_cnp_admin_pass_defers_to_networkpolicy(void **state)
+{
+	struct t *t = *state;
+
+	load(t, BASE);
+	load(t, ALLOW_NP_FROM_B CNP_HDR "metadata: {name: pass}\nspec:\n  tier: Admin\n"
+		"  priority: 1\n  subject: {namespaces: {}}\n  ingress:\n  - action: Pass\n"
+		"    from: [{namespaces: {}}]\n---\n"
+		CNP_HDR "metadata: {name: deny}\nspec:\n  tier: Admin\n  priority: 2\n"
+		"  subject: {namespaces: {}}\n  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n");
+	build(t);
+	/* The Pass skips the later Deny; a/db's NetworkPolicy decides. */
+	assert_string_equal(conns(t, "b/web[Pod]", "a/db[Pod]"), "All Connections");
+	assert_string_equal(conns(t, "a/web[Pod]", "a/db[Pod]"), "No Connections");
+	assert_string_equal(conns(t, "a/web[Pod]", "b/db[Pod]"), "All Connections");
+}
+
+static void test_cnp_baseline_priority_and_pass_is_allow(void **state)
+{
+	struct t *t = *state;
+
+	load(t, BASE);
+	load(t, CNP_HDR "metadata: {name: base-deny}\nspec:\n  tier: Baseline\n  priority: 20\n"
+		"  subject: {namespaces: {}}\n  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n---\n"
+		CNP_HDR "metadata: {name: base-open}\nspec:\n  tier: Baseline\n  priority: 5\n"
+		"  subject: {namespaces: {}}\n  ingress:\n  - action: Pass\n"
+		"    from: [{namespaces: {matchLabels: {team: a}}}]\n"
+		"  - action: Accept\n    from: [{namespaces: {}}]\n"
+		"    protocols: [{udp: {destinationPort: {number: 53}}}]\n");
+	build(t);
+	/* Baseline Pass = allow; the lower priority number is evaluated first. */
+	assert_string_equal(conns(t, "a/web[Pod]", "b/db[Pod]"), "All Connections");
+	assert_string_equal(conns(t, "b/web[Pod]", "a/db[Pod]"), "UDP 53");
+}
+
+static void test_cnp_baseline_loses_to_an_isolating_networkpolicy(void **state)
+{
+	struct t *t = *state;
+
+	load(t, BASE);
+	load(t, ALLOW_NP_FROM_B CNP_HDR "metadata: {name: base}\nspec:\n  tier: Baseline\n"
+		"  priority: 1\n  subject: {namespaces: {}}\n  ingress:\n  - action: Deny\n"
+		"    from: [{namespaces: {matchLabels: {team: b}}}]\n");
+	build(t);
+	assert_string_equal(conns(t, "b/web[Pod]", "a/db[Pod]"), "All Connections");
+	assert_string_equal(conns(t, "b/web[Pod]", "a/web[Pod]"), "No Connections");
+}
+
+static void test_cnp_egress_tier_and_networks(void **state)
+{
+	struct t *t = *state;
+
+	load(t, BASE);
+	load(t, CNP_HDR "metadata: {name: egress}\nspec:\n  tier: Admin\n  priority: 3\n"
+		"  subject: {namespaces: {matchLabels: {team: a}}}\n  egress:\n  - action: Accept\n"
+		"    to: [{networks: [10.0.0.0/8]}]\n    protocols: [{tcp: {destinationPort: {number: 443}}}]\n"
+		"  - action: Deny\n    to: [{networks: [0.0.0.0/0]}]\n");
+	build(t);
+	assert_string_equal(conns(t, "a/web[Pod]", "10.0.0.0-10.255.255.255[External]"), "TCP 443");
+	assert_string_equal(conns(t, "a/web[Pod]", "11.0.0.0-255.255.255.255[External]"),
+			    "No Connections");
+	/* Pods are not networks here (no pod IPs): in-cluster traffic is untouched. */
+	assert_string_equal(conns(t, "a/web[Pod]", "b/db[Pod]"), "All Connections");
+	assert_string_equal(conns(t, "b/web[Pod]", "11.0.0.0-255.255.255.255[External]"),
+			    "All Connections");
+}
+
 static void test_statefulset_pods_share_a_class(void **state)
 {
 	struct t *t = *state;
@@ -649,6 +757,12 @@ int main(void)
 		T(test_banp_not_named_default_is_ignored),
 		T(test_admin_networks_peer_matches_external_ranges),
 		T(test_cluster_network_policy_tiers),
+		T(test_cnp_admin_accept_then_deny_in_rule_order),
+		T(test_cnp_admin_and_anp_share_one_priority_order),
+		T(test_cnp_admin_pass_defers_to_networkpolicy),
+		T(test_cnp_baseline_priority_and_pass_is_allow),
+		T(test_cnp_baseline_loses_to_an_isolating_networkpolicy),
+		T(test_cnp_egress_tier_and_networks),
 		T(test_statefulset_pods_share_a_class),
 		T(test_labels_no_selector_reads_do_not_split_classes),
 		T(test_unmatched_label_values_merge_by_signature),

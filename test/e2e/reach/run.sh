@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # reach end-to-end tests, run against the real binary.
 #   run.sh npguard BINARY ROOT   np-guard oracle: for every scenario under
-#                                test/data/npguard, `reach -o connlist` must print
+#                                test/data/npguard (and the variants under
+#                                test/data/reach/npguard-variants), `reach -o connlist` must print
 #                                exactly upstream's expected line set (flags and
 #                                known differences in npguard.conf)
 #   run.sh k8s BINARY ROOT       the Kubernetes e2e netpol model: every case under
@@ -31,7 +32,9 @@ sanitizer() {
 
 run_npguard() {
 	local data=$ROOT/test/data/npguard dir name exp flags why rc
-	for dir in "$data"/*/; do
+	# test/data/reach/npguard-variants: np-guard scenarios varied to show a
+	# semantics difference (README there), run the same way.
+	for dir in "$data"/*/ "$ROOT"/test/data/reach/npguard-variants/*/; do
 		dir=${dir%/}
 		name=${dir##*/}
 		[ -d "$dir/input" ] || continue
@@ -203,6 +206,30 @@ run_cli() {
 	check cidr-peer-gets-its-own-range 0 \
 		'grep -q "^8.8.8.8-8.8.8.8\[External\] => ns1/pod1\[Deployment\] : All Connections$" "$OUT"' \
 		-- reach -f "$nets" --from 8.8.8.8 -o connlist
+	# DESIGN §4 vs np-guard (test/data/reach/npguard-variants/README.md): by
+	# default the ipBlock admits pod-0 by its IP, which np-guard never does;
+	# the npguard mode checks that --ipblock-matches-pods=false gives np-guard's set.
+	local ipv=$ROOT/test/data/reach/npguard-variants/ipblock-pod-ips
+	check ipblock-matches-pods-default 0 \
+		"[ \"\$(LC_ALL=C comm -13 <(LC_ALL=C sort $ipv/expected/ipblock-pod-ips_connlist_output.txt) \"\$OUT\")\" = 'default/cog-agents-0[DaemonSet] => default/cog-agents-1[DaemonSet] : All Connections' ]" \
+		"[ -z \"\$(LC_ALL=C comm -23 <(LC_ALL=C sort $ipv/expected/ipblock-pod-ips_connlist_output.txt) \"\$OUT\")\" ]" \
+		-- reach -f "$ipv/input" -o connlist
+	check ipblock-matches-pods-explain 0 \
+		'grep -q "ipBlock" "$OUT"' 'grep -q "result: allowed" "$OUT"' \
+		-- explain -f "$ipv/input" default/pod-1 --from default/pod-0
+	# DESIGN §4 vs np-guard on hostNetwork pods: all three pods of this np-guard
+	# scenario are hostNetwork, so by default no policy applies to them and every
+	# pair (3 x 2 between workloads, 3 from and 3 to outside) is open, where
+	# np-guard (npguard.conf: --hostnetwork=as-pods) restricts account-query's egress.
+	local hn=$np/semanticDiff-same-topologies-old1/input
+	check hostnetwork-default 0 \
+		'[ "$(wc -l <"$OUT")" -eq 12 ]' '! grep -v " : All Connections$" "$OUT"' \
+		'grep -qF "demo/cog-agents-account-query[DaemonSet] => demo/cog-agents-bank-ui[DaemonSet] : All Connections" "$OUT"' \
+		-- reach -f "$hn" -o connlist
+	check hostnetwork-as-pods 0 \
+		'grep -qxF "demo/cog-agents-account-query[DaemonSet] => demo/cog-agents-bank-ui[DaemonSet] : TCP 8080" "$OUT"' \
+		'! grep -qF "demo/cog-agents-account-query[DaemonSet] => 0.0.0.0" "$OUT"' \
+		-- reach -f "$hn" -o connlist --hostnetwork=as-pods
 	check exposure 0 \
 		'grep -q "^entire-cluster => ns1/pod1\[Deployment\] : All Connections$" "$OUT"' \
 		-- reach -f "$nets" --exposure -o connlist
@@ -220,7 +247,7 @@ run_cli() {
 	check explain-from 0 \
 		'grep -q "^Traffic from gryffindor/harry-potter\[StatefulSet\] to ravenclaw/luna-lovegood:" "$OUT"' \
 		'grep -q "AdminNetworkPolicy ingress-to-ravenclaw (priority 5) ingress rule #0 \"pass-from-gryffindor-everything\"" "$OUT"' \
-		'grep -q "NetworkPolicy ravenclaw/allow-some-ingress-from-to-ravenclaw ingress rule #1" "$OUT"' \
+		'grep -qF "NetworkPolicy ravenclaw/allow-some-ingress-from-to-ravenclaw ingress rule #1 (from[0] namespaceSelector conformance-house=gryffindor; ports[0] UDP 52)" "$OUT"' \
 		'grep -q "result: partially allowed UDP 52" "$OUT"' \
 		-- explain -f "$demo" ravenclaw/sts/luna-lovegood --from gryffindor/sts/harry-potter
 	check explain-from-json 0 \
@@ -229,6 +256,11 @@ run_cli() {
 	check explain-from-denied 0 'grep -q "result: denied" "$OUT"' \
 		'grep -q "isolated for egress by NetworkPolicy x/allow-to-ns-y-pod-a" "$OUT"' \
 		-- explain -f "$k8s/model.yaml" -f "$k8s/egress-pod-and-ns/policy.yaml" y/b --from x/a --port 80
+	check explain-from-egress-rule 0 \
+		'grep -qxF "  egress at x/a[Pod]: allowed TCP 80" "$OUT"' \
+		'grep -qxF "    NetworkPolicy Allow TCP 80: NetworkPolicy x/allow-to-ns-y-pod-a egress rule #0 (to[0] namespaceSelector ns=y, podSelector pod=a; ports[0] TCP 80)" "$OUT"' \
+		'grep -qxF "  result: allowed TCP 80" "$OUT"' \
+		-- explain -f "$k8s/model.yaml" -f "$k8s/egress-pod-and-ns/policy.yaml" y/a --from x/a --port 80
 	check explain-port-needs-from 2 'grep -q "needs --from" "$ERR"' \
 		-- explain -f "$demo" ravenclaw/sts/luna-lovegood --port 80
 }
