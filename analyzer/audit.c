@@ -84,6 +84,61 @@ static const struct control_impl impls[] = {
 	{ "NP-208", np_control_np208, RES_BIT(NP_RES_NETWORKPOLICIES), VAC_K8S },
 };
 
+/* What a live run fetches for each control (DESIGN §3.2's table; `help rbac`
+ * grants the union). FETCH_BASE is what every report reads: its summary
+ * counts namespaces, pods and policies of every kind discovery finds. A
+ * control's row adds what its verdict, findings or remediation read beyond
+ * that; with the base it covers the control's `needs` above and what
+ * controls_platform.c asks for (test_live_resources.c checks DESIGN §5.1). */
+#define FETCH_BASE (RES_POD_CONTROLS)
+#define FETCH_WORKLOADS                                                              \
+	(RES_BIT(NP_RES_DAEMONSETS) | RES_BIT(NP_RES_DEPLOYMENTS) |                  \
+	 RES_BIT(NP_RES_REPLICASETS) | RES_BIT(NP_RES_STATEFULSETS) |               \
+	 RES_BIT(NP_RES_JOBS) | RES_BIT(NP_RES_CRONJOBS))
+/* CNI and platform detection: workloads, nodes, the CNI ConfigMaps, CRD names. */
+#define FETCH_CNI (FETCH_WORKLOADS | RES_BIT(NP_RES_NODES) | RES_BIT(NP_RES_CONFIGMAPS) | \
+		   RES_BIT(NP_RES_CRDS))
+/* Default-deny remediations (§5.5): node-local-dns, webhook and APIService backends. */
+#define FETCH_REMEDIATION (RES_BIT(NP_RES_DAEMONSETS) | RES_BIT(NP_RES_SERVICES) |     \
+			   RES_BIT(NP_RES_WEBHOOKS) | RES_BIT(NP_RES_APISERVICES))
+
+static const struct {
+	const char *id;
+	unsigned long long fetch;
+} fetch_table[] = {
+	{ "NP-101", FETCH_CNI },
+	{ "NP-102", FETCH_REMEDIATION },
+	/* pods grouped by top owner, idle workloads' template pods, node-local-dns */
+	{ "NP-103", FETCH_WORKLOADS },
+	{ "NP-104", FETCH_CNI },
+	{ "NP-105", FETCH_CNI },
+	{ "NP-106", FETCH_CNI },
+	{ "NP-201", FETCH_REMEDIATION },
+	{ "NP-202", FETCH_WORKLOADS },
+	{ "NP-203", FETCH_WORKLOADS },
+	{ "NP-204", FETCH_WORKLOADS },
+	{ "NP-205", FETCH_WORKLOADS },
+	{ "NP-206", FETCH_WORKLOADS },
+	{ "NP-207", FETCH_WORKLOADS },
+	{ "NP-208", 0 },
+};
+
+unsigned long long np_audit_resources(const char *const *selected, size_t n_selected)
+{
+	unsigned long long bits = FETCH_BASE;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(fetch_table) / sizeof(fetch_table[0]); i++) {
+		bool sel = !selected;
+
+		for (k = 0; k < n_selected && !sel; k++)
+			sel = selected[k] && strcasecmp(selected[k], fetch_table[i].id) == 0;
+		if (sel)
+			bits |= fetch_table[i].fetch;
+	}
+	return bits;
+}
+
 const struct np_control_def *np_controls_catalog(size_t *n)
 {
 	if (n)

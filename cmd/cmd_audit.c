@@ -292,7 +292,18 @@ int cmd_audit(int argc, char **argv, struct np_io *io)
 		goto out;
 	}
 
-	if ((rc = np_cli_load(&m, &cli, io, &err)) < 0) {
+	{
+		/* Least privilege (DESIGN §3.2): live mode fetches what the selected
+		 * controls read; offline inputs are read whole anyway. */
+		struct np_cli lc = cli;
+
+		if (lc.n_files == 0)
+			lc.live.resources = cli.controls_given ?
+				np_audit_resources(cli.selected, cli.n_selected) :
+				np_audit_resources(NULL, 0);
+		rc = np_cli_load(&m, &lc, io, &err);
+	}
+	if (rc < 0) {
 		np_print_error(io, &err);
 		code = np_exit_code(rc);
 		goto out;

@@ -3,6 +3,7 @@
  * writing are snapshot/live_snapshot.c; this file parses flags and reports. */
 #include <stdlib.h>
 #include <string.h>
+#include "netpol/audit.h"
 #include "netpol/cli.h"
 
 enum { FLAG_FILE };
@@ -125,6 +126,10 @@ int cmd_snapshot(int argc, char **argv, struct np_io *io)
 	lo.default_namespace = cli.namespace;
 	lo.limits = cli.limits;
 	live = cli.live;
+	/* --controls narrows the fetch as in a live audit (DESIGN §3.2); the
+	 * default snapshot keeps everything, `fix`'s Ingresses included. */
+	if (cli.controls_given)
+		live.resources = np_audit_resources(cli.selected, cli.n_selected);
 	live.progress = io->err_tty && !cli.quiet && !getenv("CI");
 	l.verbosity = cli.verbosity;
 	rc = np_live_snapshot(path, &m, &live, &lo, snap_log_line, &l, &st, &err);

@@ -36,6 +36,12 @@ struct np_audit_options {
 const struct np_control_def *np_controls_catalog(size_t *n);
 const struct np_control_def *np_control_find(const char *id); /* case-insensitive */
 
+/* Addition (live, DESIGN §3.2 least privilege): the resources (bit per enum
+ * np_resource) a live run fetches so that the selected controls (ids; NULL =
+ * the whole catalog) and the report around them have their data: what every
+ * report reads plus each control's own row. */
+unsigned long long np_audit_resources(const char *const *selected, size_t n_selected);
+
 /* Fills r (initialised by the caller) with cluster info, summary and the
  * selected controls' results, suppression applied. */
 int np_audit_run(struct np_report *r, const struct np_model *m,

@@ -28,6 +28,13 @@ FAULTS keys (all optional; counters are consumed per matching request):
   discovery_forbidden: true     /apis is 403
   unauthorized_resources: [R]   401 on every list of R (after the first request)
   redirect: {R: N}              302 to another path on the next N lists of R
+  invalid: {R: N}               the next N bodies of R are complete but invalid
+                                JSON (a trailing comma, then a NUL byte)
+  trickle: {R: SECONDS}         slow loris: every list of R sends its headers,
+                                then one body byte every SECONDS, so no idle
+                                or low-speed timeout ever fires
+  endless: {R: N}               the next N lists of R stream a body that never
+                                ends (chunked; items of ~4 KiB forever)
 """
 import argparse
 import base64
@@ -84,6 +91,8 @@ class State:
         self.crd_groups = set(args.crd_group or [])
         self.anonymous = args.anonymous
         self.prefix = (args.prefix or "").rstrip("/")
+        self.cache_pages = args.cache_pages
+        self.page_cache = {}
         self.lock = threading.Lock()
         self.log = open(args.log, "a") if args.log else None
         self.requests = 0
@@ -143,15 +152,32 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     # -- plumbing --
-    def send_json(self, code, obj, extra=None, res=None, raw=None):
+    def send_json(self, code, obj, extra=None, res=None, raw=None, cache_key=None):
         st = self.server.state
+        gz = "gzip" in (self.headers.get("Accept-Encoding") or "") and raw is None
+        if cache_key is not None:
+            with st.lock:
+                hit = st.page_cache.get(cache_key + (gz,))
+            if hit is not None:
+                self.send_response(code)
+                for k, v in hit[1].items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(hit[0])))
+                self.end_headers()
+                self.wfile.write(hit[0])
+                return
         body = raw if raw is not None else json.dumps(obj).encode()
         headers = {"Content-Type": "application/json"}
         if "gzip" in (self.headers.get("Accept-Encoding") or "") and raw is None:
-            body = gzip.compress(body)
+            # the API server's level (defaultGzipContentEncodingLevel = 1)
+            body = gzip.compress(body, compresslevel=1)
             headers["Content-Encoding"] = "gzip"
         headers.update(extra or {})
+        if cache_key is not None:
+            with st.lock:
+                st.page_cache[cache_key + (gz,)] = (body, headers)
         cut = res is not None and code == 200 and st.take("truncate", res)
+        trickle = (st.faults.get("trickle") or {}).get(res) if res is not None else None
         self.send_response(code)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -166,7 +192,42 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if trickle and code == 200:
+            self.wfile.flush()
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(trickle)
+            except OSError:
+                self.close_connection = True
+            return
         self.wfile.write(body)
+
+    def send_endless(self, kind):
+        """A 200 list whose items never end, until the client hangs up."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.close_connection = True
+        pad = "x" * 4000
+        head = ('{"kind": "%sList", "apiVersion": "v1", "metadata": {}, "items": [' % kind)
+        try:
+            self.write_chunk(head.encode())
+            n = 0
+            while True:
+                batch = []
+                for _ in range(64):
+                    batch.append('{"metadata": {"name": "endless-%d", "namespace": "default", '
+                                 '"annotations": {"pad": "%s"}}, "spec": {}},' % (n, pad))
+                    n += 1
+                self.write_chunk("".join(batch).encode())
+        except OSError:
+            pass
+
+    def write_chunk(self, data):
+        self.wfile.write(b"%x\r\n" % len(data) + data + b"\r\n")
 
     def user(self):
         st = self.server.state
@@ -388,11 +449,22 @@ class Handler(BaseHTTPRequestHandler):
             out_items.append(o)
         av = f"{group}/{version}" if group else version
         body = {"kind": kind + "List", "apiVersion": av, "metadata": md, "items": out_items}
+        if st.take("endless", plural):
+            self.send_endless(kind)
+            return 200
+        if st.take("invalid", plural):
+            raw = json.dumps(body).encode()
+            raw = raw[:-1] + b', \x00}'
+            self.send_json(200, None, res=plural, raw=raw)
+            return 200
         if st.take("corrupt", plural):
             self.send_json(200, None, res=plural, raw=b'{"kind": "' + kind.encode() +
                            b'List", "items": [ {"metadata": {"name": ')
             return 200
-        self.send_json(200, body, res=plural)
+        key = None
+        if st.cache_pages:
+            key = (group, version, plural, ns, start, limit, fs or "")
+        self.send_json(200, body, res=plural, cache_key=key)
         return 200
 
 
@@ -409,6 +481,9 @@ def main():
     ap.add_argument("--crd-group", action="append", help="serve this CRD group")
     ap.add_argument("--anonymous", help="the user of requests without credentials")
     ap.add_argument("--prefix", help="serve the API below this path (Rancher's /k8s/clusters/X)")
+    ap.add_argument("--cache-pages", action="store_true",
+                    help="keep every encoded page (benchmarks: time the clients, not the "
+                         "encoding); faults that alter bodies do not mix with it")
     ap.add_argument("--faults")
     ap.add_argument("--log")
     args = ap.parse_args()

@@ -27,7 +27,7 @@ live_cleanup() {
 		kill "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
 	fi
-	[ -n "$T" ] && [ -z "$KEEP_TMP" ] && rm -rf "$T"
+	[ -n "$T" ] && [ -z "${KEEP_TMP:-}" ] && rm -rf "$T"
 }
 
 live_init() {
@@ -88,7 +88,8 @@ start_server() {
 		2>"$T/server.err" &
 	SERVER_PID=$!
 	local i
-	for i in $(seq 1 100); do
+	# START_WAIT: tenths of a second to wait (a 300 MB cluster takes a while to load)
+	for i in $(seq 1 "${START_WAIT:-100}"); do
 		[ -s "$T/port" ] && break
 		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$T/server.err" >&2; fail "the API server died"; }
 		sleep 0.1
@@ -190,4 +191,37 @@ normalize_report() {
 
 requests() {
 	cat "$T/requests.log"
+}
+
+# Server certificates that must fail verification: expired.crt (signed by the
+# test CA for the right names, valid only in 2020) and wrongname.crt (the test
+# CA, current, but for np-wrong.test only). Needs make_certs first.
+make_bad_server_certs() {
+	(
+		cd "$T" || exit 1
+		mkdir -p ca-db
+		: > ca-db/index.txt
+		echo 1000 > ca-db/serial
+		cat > ca-db/ca.cnf <<CNF
+[ ca ]
+default_ca = test_ca
+[ test_ca ]
+database = $T/ca-db/index.txt
+new_certs_dir = $T/ca-db
+serial = $T/ca-db/serial
+default_md = sha256
+policy = any
+unique_subject = no
+[ any ]
+commonName = supplied
+[ ext ]
+subjectAltName = IP:127.0.0.1,DNS:localhost,DNS:kubernetes.test
+CNF
+		openssl ca -batch -config ca-db/ca.cnf -cert ca.crt -keyfile ca.key -in server.csr \
+			-out expired.crt -startdate 20200101000000Z -enddate 20200102000000Z \
+			-extensions ext -notext 2>/dev/null || exit 1
+		printf 'subjectAltName=DNS:np-wrong.test\n' > wrong.ext
+		openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+			-out wrongname.crt -days 2 -extfile wrong.ext 2>/dev/null || exit 1
+	) || fail "openssl could not make the bad server certificates"
 }

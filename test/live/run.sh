@@ -673,6 +673,226 @@ case_snapshot_unreachable() {
 	[ ! -e "$T/snap.tar.gz" ] || fail "a snapshot was written"
 }
 
+# ---- least privilege (DESIGN §3.2): only what the selected controls read ----
+
+# The resources listed (the last path segment of every list request).
+listed() {
+	jq -r 'select(.method == "GET") | .path' "$T/requests.log" |
+		awk -F/ '$NF != "" { print $NF }' | sort -u
+}
+
+assert_listed() {
+	local r
+	for r in "$@"; do
+		[ "$(count_requests "(.path | endswith(\"/$r\"))")" -ge 1 ] ||
+			{ listed >&2; fail "$r was not listed"; }
+	done
+}
+
+# Not requested, and not reported either (neither errors[] nor warnings[]).
+assert_not_listed() {
+	local r
+	for r in "$@"; do
+		[ "$(count_requests "(.path | test(\"/$r(/|$)\"))")" = 0 ] ||
+			{ listed >&2; fail "$r was requested"; }
+		[ "$(jq --arg r "$r" '[(.errors + .warnings)[] | select(.resource == $r)] | length' "$T/live.json")" = 0 ] ||
+			fail "$r, never fetched, is reported in errors[] or warnings[]"
+	done
+}
+
+# The live report of a selection equals the offline report of the same
+# selection over every object. Without a platform control the header's
+# cluster section only shows what was fetched: it is left out.
+assert_selection_same_as_offline() {
+	audit_offline "$@"
+	[ "$RC" = "$OFFLINE_RC" ] || { cat "$T/live.err" >&2; fail "live exit $RC, offline exit $OFFLINE_RC"; }
+	normalize_report "$T/live.json" | jq -S 'del(.cluster)' > "$T/live.norm"
+	normalize_report "$T/offline.json" | jq -S 'del(.cluster)' > "$T/offline.norm"
+	if ! diff -u "$T/offline.norm" "$T/live.norm" > "$T/diff"; then
+		head -60 "$T/diff" >&2
+		fail "the live report of the selection differs from the offline one"
+	fi
+	jq -e '.summary.complete == true and (.errors | length) == 0' "$T/live.json" > /dev/null ||
+		fail "the restricted live report claims missing data"
+}
+
+least_privilege_case() {
+	setup_default
+	start_server
+	write_kubeconfig "$T/kc" "$(user_token)"
+	audit_live "$T/kc" "$@"
+	[ "$RC" -le 1 ] || { cat "$T/live.err" >&2; fail "exit $RC"; }
+	assert_only_get
+	assert_selection_same_as_offline "$@"
+	assert_listed namespaces pods networkpolicies adminnetworkpolicies baselineadminnetworkpolicies
+	assert_not_listed secrets ingresses
+}
+
+case_least_privilege_np102() {
+	least_privilege_case --controls NP-102
+	assert_listed services validatingwebhookconfigurations mutatingwebhookconfigurations apiservices daemonsets
+	assert_not_listed nodes configmaps deployments replicasets statefulsets jobs cronjobs
+	jq -e '[.controls[].id] == ["NP-102"]' "$T/live.json" > /dev/null || fail "other controls ran"
+}
+
+case_least_privilege_np208() {
+	least_privilege_case --controls np-208
+	assert_not_listed nodes configmaps services daemonsets deployments replicasets statefulsets \
+		jobs cronjobs validatingwebhookconfigurations mutatingwebhookconfigurations apiservices
+}
+
+case_least_privilege_pod_controls() {
+	least_privilege_case --controls 'NP-103,NP-2*' --skip-controls NP-201,NP-208
+	assert_listed daemonsets deployments replicasets statefulsets jobs cronjobs
+	assert_not_listed nodes configmaps services validatingwebhookconfigurations \
+		mutatingwebhookconfigurations apiservices
+}
+
+case_least_privilege_platform() {
+	least_privilege_case --controls NP-101
+	# a platform control: the cluster section is complete, so compare all of it
+	assert_same_as_offline --controls NP-101
+	assert_listed nodes daemonsets deployments configmaps
+	assert_not_listed services validatingwebhookconfigurations mutatingwebhookconfigurations apiservices
+	[ "$(count_requests '(.path | endswith("/configmaps")) and (.query.fieldSelector | test("^metadata.name=") | not)')" = 0 ] ||
+		fail "ConfigMaps were listed without a name"
+}
+
+case_least_privilege_all_controls() {
+	setup_default
+	start_server
+	write_kubeconfig "$T/kc" "$(user_token)"
+	audit_live "$T/kc"
+	assert_same_as_offline
+	assert_listed namespaces pods networkpolicies nodes daemonsets deployments replicasets \
+		statefulsets jobs cronjobs configmaps services validatingwebhookconfigurations \
+		mutatingwebhookconfigurations apiservices
+	# Ingresses serve `fix` only.
+	assert_not_listed secrets ingresses
+}
+
+# A snapshot of a selection holds only what it read; an offline audit of it
+# reproduces the selection's controls and never passes a control it lacks data for.
+case_snapshot_controls() {
+	setup_default
+	start_server
+	write_kubeconfig "$T/kc" "$(user_token)"
+	"$BIN" snapshot --kubeconfig "$T/kc" --controls NP-102 "$T/snap.tar.gz" > "$T/snap.out" 2> "$T/snap.err" ||
+		{ cat "$T/snap.err" >&2; fail "snapshot failed"; }
+	[ "$(count_requests '(.path | test("/nodes$|/configmaps$|/ingresses$"))')" = 0 ] ||
+		fail "the snapshot fetched what NP-102 does not read"
+	audit_live "$T/kc" --controls NP-102
+	"$BIN" audit -f "$T/snap.tar.gz" -o json --controls NP-102 > "$T/snap.json" 2> "$T/snap.err"
+	[ $? = "$RC" ] || fail "the snapshot's audit exits otherwise"
+	diff <(normalize_report "$T/live.json" | jq .controls) <(normalize_report "$T/snap.json" | jq .controls) > "$T/diff" ||
+		{ head -40 "$T/diff" >&2; fail "the snapshot's NP-102 differs from the live one"; }
+	"$BIN" audit -f "$T/snap.tar.gz" -o json --controls NP-101 > "$T/snap101.json" 2> "$T/snap.err"
+	jq -e '.controls[0].status == "ERROR"' "$T/snap101.json" > /dev/null ||
+		fail "NP-101 on a snapshot without nodes is not ERROR"
+}
+
+# ---- hostile servers (issue #9) ----
+
+case_tls_expired_certificate() {
+	setup_default
+	make_bad_server_certs
+	start_server --cert "$T/expired.crt"
+	write_kubeconfig "$T/kc" "$(user_token)"
+	audit_live "$T/kc"
+	assert_exit 3
+	assert_one_line_error "TLS verification failed"
+	grep -qi "expired" "$T/live.err" || { cat "$T/live.err" >&2; fail "the reason does not say expired"; }
+	[ "$(count_requests 'true')" = 0 ] || fail "a request went through an unverified connection"
+}
+
+case_tls_wrong_name() {
+	setup_default
+	make_bad_server_certs
+	start_server --cert "$T/wrongname.crt"
+	write_kubeconfig "$T/kc" "$(user_token)"
+	audit_live "$T/kc"
+	assert_exit 3
+	assert_one_line_error "TLS verification failed"
+	[ "$(count_requests 'true')" = 0 ] || fail "a request went through an unverified connection"
+	# the name the certificate does carry, given as tls-server-name, is accepted
+	write_kubeconfig "$T/kc2" "$(user_token)" "https://127.0.0.1:$PORT" "    tls-server-name: np-wrong.test"
+	audit_live "$T/kc2"
+	assert_same_as_offline
+}
+
+# Slow loris: a byte every 0.2 s keeps every idle and low-speed timer quiet;
+# --request-timeout bounds the whole request.
+case_error_slow_loris() {
+	local t0=$SECONDS
+	error_case '{"trickle": {"pods": 0.2}}' timeout --request-timeout 2s
+	[ $((SECONDS - t0)) -lt 30 ] || fail "the slow-loris list took $((SECONDS - t0)) s"
+}
+
+# A body that never ends stops at the per-response byte limit (member-bytes).
+# The 1 GiB default takes a few seconds on loopback; the case sets 64 MiB to
+# keep the suite quick and bounds the wall time and peak memory.
+endless_case() {
+	local t0 rss
+	setup_default
+	faults '{"endless": {"pods": 100}}'
+	start_server --faults "$T/faults.json"
+	write_kubeconfig "$T/kc" "$(user_token)"
+	t0=$(date +%s%N)
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%M' -o "$T/rss" "$BIN" audit --kubeconfig "$T/kc" -o json "$@" \
+			> "$T/live.json" 2> "$T/live.err"
+		RC=$?
+	else
+		audit_live "$T/kc" "$@"
+	fi
+	ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
+	assert_exit 1
+	jq -e '.errors | map(select(.resource == "pods" and .reason == "limit")) | length > 0' \
+		"$T/live.json" > /dev/null || { jq .errors "$T/live.json" >&2; fail "no pods error with reason limit"; }
+	jq -e '.summary.complete == false and .summary.status.ERROR > 0' "$T/live.json" > /dev/null ||
+		fail "the report does not say it is incomplete"
+	if [ -s "$T/rss" ]; then
+		rss=$(tail -1 "$T/rss")
+		echo "endless body: ${ELAPSED_MS} ms, peak RSS ${rss} KiB"
+		[ "$rss" -lt 1048576 ] || fail "peak RSS ${rss} KiB for an endless body"
+	fi
+}
+
+case_error_endless_body() {
+	endless_case --limit member-bytes=64Mi
+	[ "$ELAPSED_MS" -lt 10000 ] || fail "the endless body took $ELAPSED_MS ms"
+}
+
+# Invalid JSON (complete, with a trailing comma and a NUL byte): retried once,
+# then the resource is unreadable.
+case_fault_invalid_json() {
+	fault_case '{"invalid": {"pods": 1}}'
+}
+
+case_error_invalid_json_twice() {
+	error_case '{"invalid": {"pods": 2}}' parseError
+}
+
+# ---- as a kubectl plugin ----
+
+case_kubectl_plugin() {
+	command -v kubectl >/dev/null 2>&1 || skip "kubectl is not installed"
+	setup_default
+	start_server
+	write_kubeconfig "$T/kc" "$(user_token)"
+	mkdir -p "$T/bin"
+	ln -s "$BIN" "$T/bin/kubectl-netpol"
+	PATH="$T/bin:$PATH" kubectl netpol version > "$T/version.out" 2> "$T/version.err" ||
+		{ cat "$T/version.err" >&2; fail "kubectl netpol version failed"; }
+	"$BIN" version > "$T/version.direct"
+	cmp -s "$T/version.out" "$T/version.direct" || fail "kubectl netpol version differs from the binary's"
+	PATH="$T/bin:$PATH" KUBECONFIG="$T/kc" KUBECACHEDIR="$T/cache" kubectl netpol audit -o json \
+		> "$T/live.json" 2> "$T/live.err"
+	RC=$?
+	assert_same_as_offline
+	[ "$(count_requests '.user != "token-user"')" = 0 ] || fail "the plugin did not use KUBECONFIG's user"
+}
+
 fn="case_${CASE//-/_}"
 declare -F "$fn" > /dev/null || { echo "unknown case $CASE" >&2; exit 2; }
 "$fn"
