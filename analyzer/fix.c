@@ -80,6 +80,12 @@ struct fixb {
 	size_t n_ctrl_cidrs;
 	const char *ctrl_name;      /* "ns/name" of one of them */
 	bool any_ctrl;              /* an ingress controller pod is in the input */
+	/* other non-system hostNetwork pods ("Pod ns/x, DaemonSet ns/y") and
+	 * their addresses, for the default-deny's footer; NULL = none */
+	const char *hostnet_who, *hostnet_cidrs;
+	/* Services without selector or of type ExternalName ("ns/a, ns/b"):
+	 * they usually lead outside the cluster; NULL = none */
+	const char *outside_svcs;
 	/* egress_services' rules: the same for every namespace, made once */
 	struct cand *egress_cache;
 	size_t n_egress_cache;
@@ -375,6 +381,99 @@ static int find_controllers(struct fixb *b)
 		}
 	}
 	return 0;
+}
+
+/* Non-system hostNetwork pods other than ingress controllers and
+ * node-local-dns: they may call pods, but from their nodes' addresses,
+ * which the kept allows (selectors) never match. Listed, not allowed: that
+ * every node may connect is not implied by anything in the input. */
+static void cat_clamped(char *buf, size_t size, size_t *len, const char *a, const char *x)
+{
+	int w;
+
+	if (*len + 1 >= size)
+		return;
+	w = snprintf(buf + *len, size - *len, "%s%s", a, x);
+	if (w > 0)
+		*len += (size_t)w < size - *len ? (size_t)w : size - *len - 1;
+}
+
+static int find_hostnet_clients(struct fixb *b)
+{
+	const struct np_model *m = b->m;
+	char who[512] = "", cidrs[512] = "";
+	size_t i, n_who = 0, n_cidrs = 0, wl = 0, cl = 0;
+
+	for (i = 0; i < m->pods.n; i++) {
+		const struct np_pod *p = &m->pods.v[i];
+		const char *kind, *name, *item;
+		size_t j;
+
+		if (p->terminated || p->is_template || !p->host_network ||
+		    np_namespace_is_system(p->namespace) || is_ingress_controller(p) ||
+		    (p->has_owner && strcmp0(p->owner.name, "node-local-dns") == 0) ||
+		    np_scope_excludes(&b->opt->scope, p->namespace))
+			continue;
+		pod_subject(p, &kind, &name);
+		item = np_remediate_strf(b->rem, "%s %s/%s", kind, p->namespace, name);
+		if (!item)
+			return NP_ENOMEM;
+		if (!strstr(who, item)) {
+			if (n_who < 3)
+				cat_clamped(who, sizeof(who), &wl, n_who ? ", " : "", item);
+			else if (n_who == 3)
+				cat_clamped(who, sizeof(who), &wl, ", ...", "");
+			n_who++;
+		}
+		for (j = 0; j < p->n_ips; j++) {
+			const char *c = host_cidr(b, p->ips[j]);
+
+			if (!c || strstr(cidrs, c))
+				continue;
+			if (n_cidrs < 8)
+				cat_clamped(cidrs, sizeof(cidrs), &cl, n_cidrs ? ", " : "", c);
+			else if (n_cidrs == 8)
+				cat_clamped(cidrs, sizeof(cidrs), &cl, ", ...", "");
+			n_cidrs++;
+		}
+	}
+	if (!n_who)
+		return 0;
+	b->hostnet_who = np_remediate_strf(b->rem, "%s", who);
+	b->hostnet_cidrs = n_cidrs ? np_remediate_strf(b->rem, "%s", cidrs) : NULL;
+	return b->hostnet_who ? 0 : NP_ENOMEM;
+}
+
+/* Services that lead where no selector reaches: hand-kept Endpoints (no
+ * selector) or a DNS name (ExternalName). Named in the egress footer. */
+static int find_outside_services(struct fixb *b)
+{
+	const struct np_model *m = b->m;
+	char buf[512] = "";
+	size_t i, n = 0, len = 0;
+
+	for (i = 0; i < m->services.n; i++) {
+		const struct np_service *s = &m->services.v[i];
+		char item[400];
+
+		if (s->has_selector && s->type != NP_SVC_EXTERNALNAME)
+			continue;
+		/* default/kubernetes: the API server, named in the footer already */
+		if (np_scope_excludes(&b->opt->scope, s->namespace) ||
+		    np_namespace_is_system(s->namespace) ||
+		    (strcmp0(s->namespace, "default") == 0 && strcmp0(s->name, "kubernetes") == 0))
+			continue;
+		snprintf(item, sizeof(item), "%s/%s", s->namespace ? s->namespace : "", s->name ? s->name : "");
+		if (n < 3)
+			cat_clamped(buf, sizeof(buf), &len, n ? ", " : "", item);
+		else if (n == 3)
+			cat_clamped(buf, sizeof(buf), &len, ", ...", "");
+		n++;
+	}
+	if (!n)
+		return 0;
+	b->outside_svcs = np_remediate_strf(b->rem, "%s", buf);
+	return b->outside_svcs ? 0 : NP_ENOMEM;
 }
 
 /* ---- Service ports ---- */
@@ -1222,6 +1321,7 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 	struct cands c = { 0 };
 	unsigned dirs[2] = { NP_DIR_INGRESS, NP_DIR_EGRESS };
 	size_t d, first, n = pods_of(b, ns->name, &first), k;
+	bool ingress_new = false;
 	int rc = 0;
 
 	for (d = 0; d < 2 && rc == 0; d++) {
@@ -1236,6 +1336,8 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 		}
 		if (!any)
 			continue;
+		if (dirs[d] == NP_DIR_INGRESS)
+			ingress_new = true;
 		c.n = 0;
 		if (dirs[d] == NP_DIR_INGRESS)
 			rc = ingress_services(b, ns->name, &c);
@@ -1247,9 +1349,20 @@ static int preserve(struct fixb *b, size_t nsi, unsigned deny, size_t deny_polic
 			rc = settle(b, ns, dirs[d], &c, &footer, &lost);
 	}
 	if (rc == 0 && (deny & NP_DIR_EGRESS) && !np_remediate_sensitive(b->rem, ns->name))
+	{
 		tb_add(&todo, "Egress outside the cluster (external APIs and databases, the API server\n"
 			      "behind Service default/kubernetes) is denied from now on: add ipBlock\n"
 			      "rules for what the pods call.\n");
+		if (b->outside_svcs)
+			tb_add(&todo, "Services without a selector or of type ExternalName lead there\n"
+				      "(%s): allow their endpoints' addresses if the pods\n"
+				      "call them.\n", b->outside_svcs);
+	}
+	if (rc == 0 && ingress_new && b->hostnet_who)
+		tb_add(&todo, "hostNetwork pods (%s) connect from their nodes'\n"
+			      "addresses, which no pod or namespace selector matches: if they call pods\n"
+			      "here, allow %s (ipBlock).\n", b->hostnet_who,
+		       b->hostnet_cidrs ? b->hostnet_cidrs : "their nodes' addresses");
 	if (rc == 0 && (footer.n || lost.n || todo.n)) {
 		struct textbuf all = { 0 };
 		struct np_fix_policy *p = &b->out->v[deny_policy];
@@ -1471,7 +1584,8 @@ int np_fix_build(struct np_fix *out, const struct np_model *m, const struct np_f
 	rc = NP_ENOMEM;
 	b.plans = calloc(m->namespaces.n + 1, sizeof(*b.plans));
 	b.dns_pod = calloc(m->pods.n + 1, sizeof(*b.dns_pod));
-	if (!b.plans || !b.dns_pod || index_pods(&b) < 0 || find_controllers(&b) < 0)
+	if (!b.plans || !b.dns_pod || index_pods(&b) < 0 || find_controllers(&b) < 0 ||
+	    find_hostnet_clients(&b) < 0 || find_outside_services(&b) < 0)
 		goto out;
 	if ((rc = read_findings(&b, &rep)) < 0)
 		goto out;

@@ -118,19 +118,34 @@ static void dns_ports_of(const struct np_pod *p, int *udp, int *tcp)
 	}
 }
 
+/* A pod of the node-local-dns DaemonSet (the DaemonSet itself may not be in
+ * the input: bundles that keep pods only). */
+static bool nodelocal_pod(const struct np_pod *p)
+{
+	return !p->terminated && !p->is_template && p->has_owner &&
+	       strcmp0(p->owner.kind, "DaemonSet") == 0 && strcmp0(p->owner.name, "node-local-dns") == 0;
+}
+
 /* node-local-dns -localip addresses ("-localip 169.254.20.10,10.96.0.10"),
- * as CIDRs in r's arena. */
+ * as CIDRs in r's arena. NodeLocal DNSCache runs but no -localip is in the
+ * input (a DaemonSet binding through its Corefile, or only its pods, whose
+ * args are not kept): its documented link-local address, so that pods
+ * whose resolv.conf points there keep resolving. */
 static void nodelocal(struct np_remediate *r)
 {
 	const struct np_model *m = r->m;
 	struct np_dns_target *t = &r->dns;
 	size_t i, j, k;
+	bool seen = false;
 
+	for (i = 0; i < m->pods.n && !seen; i++)
+		seen = nodelocal_pod(&m->pods.v[i]);
 	for (i = 0; i < m->workloads.n; i++) {
 		const struct np_workload *w = &m->workloads.v[i];
 
 		if (w->wkind != NP_WL_DAEMONSET || strcmp0(w->name, "node-local-dns") != 0)
 			continue;
+		seen = true;
 		for (j = 0; j < w->n_containers; j++) {
 			const struct np_container *c = &w->containers[j];
 
@@ -170,6 +185,10 @@ static void nodelocal(struct np_remediate *r)
 				}
 			}
 		}
+	}
+	if (seen && !t->n_local) {
+		t->local[t->n_local++] = NP_DNS_NODELOCAL_DEFAULT "/32";
+		t->local_default = true;
 	}
 }
 
@@ -511,7 +530,10 @@ size_t np_remediate_dns_rules(struct np_remediate *r, struct np_fix_rule out[2])
 			ru->n_peers = d->n_local;
 		}
 		udp_tcp_ports(r, ru, 53, 53);
-		out[1].comment = "NodeLocal DNSCache addresses (node-local-dns -localip)";
+		out[1].comment = d->local_default ?
+			"NodeLocal DNSCache at its usual address " NP_DNS_NODELOCAL_DEFAULT " (node-local-dns runs;\n"
+			"its -localip is not in the input: check it)" :
+			"NodeLocal DNSCache addresses (node-local-dns -localip)";
 		n = 2;
 	}
 	return n;

@@ -2,6 +2,7 @@
  * NP-103, NP-201 and NP-205 find (DESIGN §5.5), never applying them. The
  * policies come from analyzer/fix.c; this file parses flags, loads the
  * source and prints YAML (with comments) or a JSON v1 List. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +39,9 @@ const struct np_cli_spec np_spec_fix = {
 		"Ingresses and policies imply for the pods that become isolated; --no-preserve\n"
 		"lists that traffic as comments instead. Every policy is labelled\n"
 		"app.kubernetes.io/managed-by=kubectl-netpol and annotated with the controls\n"
-		"that asked for it. Nothing is applied: review the output, then kubectl apply -f.\n"
+		"that asked for it; the comments that explain each policy and rule in -o yaml\n"
+		"are in annotation kubectl-netpol/notes in -o json. Nothing is applied: review\n"
+		"the output, then kubectl apply -f.\n"
 		"Running fix on its input plus its output prints nothing new.\n"
 		"\n"
 		"Exit status: 0 success; 1 with --check when there is something to generate, or\n"
@@ -183,6 +186,52 @@ static json_t *rule_json(struct jb *b, const struct np_rule *r, bool ingress)
 	return o;
 }
 
+/* The YAML comments of p as one text: header, each rule's comment after its
+ * place ("egress[0]: ..."), footer. NULL when there is none or on ENOMEM
+ * (b->ok cleared). malloc'd. */
+static char *policy_notes(struct jb *b, const struct np_fix_policy *p)
+{
+	char *s = NULL;
+	size_t len = 0, d, i;
+	FILE *f = open_memstream(&s, &len);
+	bool any = false;
+
+	if (!f) {
+		b->ok = false;
+		return NULL;
+	}
+	if (p->header) {
+		fprintf(f, "%s", p->header);
+		any = true;
+	}
+	for (d = 0; d < 2; d++) {
+		const struct np_fix_rule *r = d ? p->egress : p->ingress;
+		size_t n = d ? p->n_egress : p->n_ingress;
+
+		for (i = 0; i < n; i++) {
+			if (!r[i].comment)
+				continue;
+			fprintf(f, "%s%s[%zu]: %s", any ? "\n" : "", d ? "egress" : "ingress", i,
+				r[i].comment);
+			any = true;
+		}
+	}
+	if (p->footer) {
+		fprintf(f, "%s%s", any ? "\n" : "", p->footer);
+		any = true;
+	}
+	if (fclose(f) != 0 || !s) {
+		free(s);
+		b->ok = false;
+		return NULL;
+	}
+	if (!any) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 static json_t *policy_json(struct jb *b, const struct np_fix_policy *p)
 {
 	json_t *o = json_object(), *meta = json_object(), *labels = json_object();
@@ -201,6 +250,13 @@ static json_t *policy_json(struct jb *b, const struct np_fix_policy *p)
 		put(b, ann, NP_FIX_ANN_PURPOSE, np_json_str(p->purpose));
 	if (p->review)
 		put(b, ann, NP_FIX_ANN_REVIEW, np_json_str(p->review));
+	{
+		char *notes = policy_notes(b, p);
+
+		if (notes)
+			put(b, ann, NP_FIX_ANN_NOTES, np_json_str(notes));
+		free(notes);
+	}
 	put(b, meta, "annotations", ann);
 	put(b, o, "metadata", meta);
 	put(b, spec, "podSelector", selector_json(b, &p->pod_selector));
@@ -258,9 +314,9 @@ static int write_yaml(FILE *out, const struct np_fix *fx)
 	text = np_fix_policies_yaml(fx->v, fx->n);
 	if (!text)
 		return NP_ENOMEM;
-	fprintf(out, "# kubectl-netpol fix: %zu NetworkPolicies for %zu namespace%s; nothing was applied.\n"
-		     "# Review them (comments say why each exists), then: kubectl apply -f FILE\n",
-		fx->n, fx->n_namespaces, fx->n_namespaces == 1 ? "" : "s");
+	fprintf(out, "# kubectl-netpol fix: %zu NetworkPolic%s for %zu namespace%s; nothing was "
+		     "applied.\n# Review them (comments say why each exists), then: kubectl apply -f FILE\n",
+		fx->n, fx->n == 1 ? "y" : "ies", fx->n_namespaces, fx->n_namespaces == 1 ? "" : "s");
 	for (i = 0; i < fx->n_notes; i++)
 		fprintf(out, "# note: %s\n", fx->notes[i]);
 	fputs("---\n", out);

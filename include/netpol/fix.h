@@ -15,6 +15,9 @@
  *   - the mirror of other policies' rules that name these pods (an ingress
  *     rule of ns/p allowing from them: egress to ns/p's pods; an egress rule
  *     to them: ingress from its pods).
+ * hostNetwork pods connect from node addresses, which none of these allows
+ * match: the default-deny's footer names them (other than ingress
+ * controllers and node-local-dns) with their addresses, to allow by hand.
  * A preserve policy never selects a pod that was isolated before (it would
  * widen that pod's policy): its subject is narrowed to the workloads that
  * become isolated, or, when that cannot be done, the allow is listed in a

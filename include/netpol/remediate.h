@@ -22,14 +22,19 @@
 #define NP_FIX_ANN_CONTROL "kubectl-netpol/control"
 #define NP_FIX_ANN_PURPOSE "kubectl-netpol/purpose"
 #define NP_FIX_ANN_REVIEW "kubectl-netpol/review"
+/* -o json only: the comments -o yaml prints (header, rules, footer). */
+#define NP_FIX_ANN_NOTES "kubectl-netpol/notes"
 
 #define NP_DNS_MAX_LOCAL 8
+/* NodeLocal DNSCache's documented link-local address (its -localip). */
+#define NP_DNS_NODELOCAL_DEFAULT "169.254.20.10"
 
 /* Where cluster DNS answers, discovered from the input: OpenShift DNS when
  * openshift-dns exists, else the first DNS pods found (k8s-app=kube-dns in
  * kube-system, then k8s-app=kube-dns, k8s-app=coredns or
  * app.kubernetes.io/name=coredns anywhere), else kube-dns's defaults; plus
- * the NodeLocal DNSCache addresses (node-local-dns DaemonSet -localip). */
+ * the NodeLocal DNSCache addresses (node-local-dns DaemonSet -localip; its
+ * documented 169.254.20.10 when it runs without -localip in the input). */
 struct np_dns_target {
 	const char *ns;          /* namespace of the DNS pods */
 	const char *key, *value; /* the label that selects them */
@@ -37,6 +42,8 @@ struct np_dns_target {
 	bool found;              /* DNS pods are in the input */
 	size_t n_local;
 	const char *local[NP_DNS_MAX_LOCAL]; /* node-local addresses as CIDRs ("169.254.20.10/32") */
+	bool local_default;      /* node-local-dns runs, no -localip in the input: local[0] is
+				  * NP_DNS_NODELOCAL_DEFAULT */
 };
 
 /* A rule plus the comment printed above it in YAML ('\n' separates lines;

@@ -566,6 +566,92 @@ static void test_hostnetwork_service_backends_kept_by_address(void **state)
 	assert_true(found);
 }
 
+/* hostNetwork pods connect from their nodes' addresses, which the kept
+ * Service allows (every pod: namespaceSelector {}) never match: the
+ * default-deny says so and lists their addresses to allow by hand. */
+#define HOST_AGENT \
+	NS("monitoring") NS("shop") \
+	"apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent-x1\n  namespace: monitoring\n" \
+	"  labels: {app: agent}\nspec:\n  hostNetwork: true\n" \
+	"  containers: [{name: c}]\nstatus: {phase: Running, podIP: 10.0.0.8}\n---\n" \
+	POD("shop", "web-1", "{app: web}", "[{name: http, containerPort: 8080}]") \
+	SVC("shop", "web", "{app: web}", "[{port: 80, targetPort: http}]")
+
+static void test_hostnetwork_clients_are_listed_with_their_addresses(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	load_and_fix(t, HOST_AGENT);
+	p = get(t, "shop", "default-deny");
+	assert_non_null(p->footer);
+	assert_non_null(strstr(p->footer, "hostNetwork"));
+	assert_non_null(strstr(p->footer, "Pod monitoring/agent-x1"));
+	assert_non_null(strstr(p->footer, "10.0.0.8/32"));
+}
+
+static void test_hostnetwork_clients_are_listed_without_preserve(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	t->o.preserve = false;
+	load_and_fix(t, HOST_AGENT);
+	p = get(t, "shop", "default-deny");
+	assert_non_null(p->footer);
+	assert_non_null(strstr(p->footer, "Pod monitoring/agent-x1"));
+}
+
+static void test_no_hostnetwork_pods_nothing_listed(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	load_and_fix(t, shop);
+	p = get(t, "shop", "default-deny");
+	assert_true(!p->footer || !strstr(p->footer, "hostNetwork"));
+}
+
+/* An Ingress with only spec.defaultBackend sends to its Service as one with
+ * rules does: the kept ingress names it. */
+static void test_default_backend_only_ingress_is_named(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	load_and_fix(t, NS("shop")
+		     POD("shop", "web-1", "{app: web}", "[{name: http, containerPort: 8080}]")
+		     SVC("shop", "web", "{app: web}", "[{port: 80, targetPort: http}]")
+		     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: fallback, "
+		     "namespace: shop}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}\n");
+	p = get(t, "shop", "preserve-ingress-web");
+	assert_non_null(strstr(p->ingress[0].comment, "Ingress fallback"));
+	assert_true(has_port(&p->ingress[0].rule, NP_PROTO_TCP, 0, "http"));
+}
+
+/* Services without a selector (hand-kept Endpoints) and ExternalName
+ * Services usually lead outside the cluster: the egress default-deny names
+ * them among what to allow by hand. */
+static void test_selectorless_and_external_name_services_are_listed(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	load_and_fix(t, NS("shop")
+		     POD("shop", "web-1", "{app: web}", "[{name: http, containerPort: 8080}]")
+		     "apiVersion: v1\nkind: Service\nmetadata: {name: legacy-db, namespace: shop}\n"
+		     "spec: {ports: [{port: 5432}]}\n---\n"
+		     "apiVersion: v1\nkind: Service\nmetadata: {name: payments-api, namespace: shop}\n"
+		     "spec: {type: ExternalName, externalName: api.example.com}\n---\n"
+		     "apiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default}\n"
+		     "spec: {ports: [{port: 443, targetPort: 6443}]}\n");
+	p = get(t, "shop", "default-deny");
+	assert_non_null(p->footer);
+	/* default/kubernetes is the API server, named apart */
+	assert_non_null(strstr(p->footer, "(shop/legacy-db, shop/payments-api)"));
+	assert_int_equal(count_purpose(t, "preserve"), 0);
+}
+
 /* ---- the output ---- */
 
 static void test_output_decodes_without_issues(void **state)
@@ -685,6 +771,11 @@ int main(void)
 		T(test_no_preserve_lists_instead),
 		T(test_hostnetwork_ingress_controller_kept_by_address),
 		T(test_hostnetwork_service_backends_kept_by_address),
+		T(test_hostnetwork_clients_are_listed_with_their_addresses),
+		T(test_hostnetwork_clients_are_listed_without_preserve),
+		T(test_no_hostnetwork_pods_nothing_listed),
+		T(test_default_backend_only_ingress_is_named),
+		T(test_selectorless_and_external_name_services_are_listed),
 		T(test_output_decodes_without_issues),
 		T(test_controls_pass_once_applied),
 		T(test_idempotent),

@@ -196,6 +196,54 @@ static void test_dns_rules_allow_nodelocal_ipblocks(void **state)
 	assert_true(has_port(&rules[1].rule, NP_PROTO_TCP, 53, NULL));
 }
 
+/* node-local-dns's documented address when -localip is not in the input:
+ * its DaemonSet without the flag (the Corefile's bind decides), or only its
+ * pods (bundles that keep pods but not DaemonSets nor container args). */
+static void test_dns_nodelocal_without_localip_uses_the_documented_address(void **state)
+{
+	struct t *t = *state;
+	const struct np_dns_target *d;
+	struct np_fix_rule rules[2];
+
+	cluster(t, "apiVersion: apps/v1\nkind: DaemonSet\n"
+		   "metadata: {name: node-local-dns, namespace: kube-system}\n"
+		   "spec:\n  template:\n    spec:\n      hostNetwork: true\n      containers:\n"
+		   "      - name: n\n        args: [-conf, /etc/Corefile]\n");
+	d = np_remediate_dns(t->r);
+	assert_int_equal(d->n_local, 1);
+	assert_string_equal(d->local[0], "169.254.20.10/32");
+	assert_int_equal(np_remediate_dns_rules(t->r, rules), 2);
+	assert_non_null(strstr(rules[1].comment, "169.254.20.10"));
+	assert_non_null(strstr(rules[1].comment, "-localip"));
+}
+
+static void test_dns_nodelocal_pods_only_use_the_documented_address(void **state)
+{
+	struct t *t = *state;
+	const struct np_dns_target *d;
+
+	cluster(t, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: node-local-dns-x7k2p\n"
+		   "  namespace: kube-system\n  labels: {k8s-app: node-local-dns}\n"
+		   "  ownerReferences:\n  - {apiVersion: apps/v1, kind: DaemonSet, name: node-local-dns,"
+		   " uid: u1, controller: true}\n"
+		   "spec:\n  hostNetwork: true\n  containers:\n  - name: node-cache\n"
+		   "status: {phase: Running, podIP: 192.168.1.10}\n");
+	d = np_remediate_dns(t->r);
+	assert_int_equal(d->n_local, 1);
+	assert_string_equal(d->local[0], "169.254.20.10/32");
+}
+
+static void test_dns_without_nodelocal_has_no_address(void **state)
+{
+	struct t *t = *state;
+	struct np_fix_rule rules[2];
+
+	cluster(t, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: coredns-1\n  namespace: kube-system\n"
+		   "  labels: {k8s-app: kube-dns}\nspec:\n  containers:\n  - name: c\n");
+	assert_int_equal(np_remediate_dns(t->r)->n_local, 0);
+	assert_int_equal(np_remediate_dns_rules(t->r, rules), 1);
+}
+
 /* ---- default-deny ---- */
 
 static void test_plain_default_deny_has_only_dns_egress(void **state)
@@ -607,6 +655,9 @@ int main(void)
 		T(test_dns_openshift),
 		T(test_dns_nodelocal_addresses_become_host_cidrs),
 		T(test_dns_rules_allow_nodelocal_ipblocks),
+		T(test_dns_nodelocal_without_localip_uses_the_documented_address),
+		T(test_dns_nodelocal_pods_only_use_the_documented_address),
+		T(test_dns_without_nodelocal_has_no_address),
 		T(test_plain_default_deny_has_only_dns_egress),
 		T(test_ingress_only_deny_has_no_dns),
 		T(test_dns_on_other_ports_lives_in_its_own_policy),

@@ -5,6 +5,11 @@
       the whole sequence run.sh describes, on one cluster (one Python
       start-up per cluster: the checks below, plus the binary's own verdicts).
 
+  check.py input BINARY SOURCE TMPDIR
+      fix on a real input (bundle, archive, odd objects): API-valid, the
+      four controls pass after it with and without --no-preserve,
+      idempotent, explained in -o json (kubectl-netpol/notes).
+
   check.py schema FIX.json
       every item is a NetworkPolicy the API server accepts: required fields,
       enum values, name and label syntax, selector operators and values,
@@ -430,6 +435,20 @@ def statuses(report_text):
     return " ".join("%s=%s" % (c["id"], c["status"]) for c in json.loads(report_text)["controls"])
 
 
+def json_notes(items, must):
+    """Every policy of -o json explains itself in kubectl-netpol/notes, as the
+    YAML comments do; one of them contains must."""
+    fails = []
+    notes = [i["metadata"].get("annotations", {}).get("kubectl-netpol/notes") for i in items]
+    for i, n in zip(items, notes):
+        if i["metadata"]["annotations"].get("kubectl-netpol/purpose") != "default-deny" and not n:
+            fails.append("-o json: %s/%s has no kubectl-netpol/notes" % (
+                i["metadata"]["namespace"], i["metadata"]["name"]))
+    if not any(n and must in n for n in notes):
+        fails.append("-o json: no kubectl-netpol/notes says %r" % must)
+    return fails
+
+
 def cmd_all(binary, cluster, tmp):
     """Every check of run.sh on one cluster; files go to the directory tmp."""
     import os
@@ -483,6 +502,10 @@ def cmd_all(binary, cluster, tmp):
                        "json", want=(0, 1)).stdout)
     if got != want:
         fails.append("audit after fix --no-preserve: " + got)
+    # JSON cannot hold comments: the same explanations travel in an annotation
+    fails += json_notes(json.loads(run(binary, "fix", "-f", cluster, "--no-preserve", "-o",
+                                       "json").stdout)["items"], "Not allowed (--no-preserve)")
+    fails += json_notes(items, "Service ")
     # -n: one namespace
     ns_items = json.loads(run(binary, "fix", "-f", cluster, "-n", "app-0", "-o", "json").stdout)["items"]
     if not ns_items or any(i["metadata"]["namespace"] != "app-0" for i in ns_items):
@@ -492,7 +515,50 @@ def cmd_all(binary, cluster, tmp):
     return 1 if fails else 0
 
 
+def cmd_input(binary, source, tmp):
+    """fix on a real input (a bundle, an archive, a file of odd objects):
+    API-valid, the controls pass once applied (with and without preserve),
+    idempotent, explained in -o json too."""
+    import os
+    fails = []
+    fy, fj, npy = (os.path.join(tmp, n) for n in ("in-fix.yaml", "in-fix.json", "in-np.yaml"))
+    want = "NP-102=PASS NP-103=PASS NP-201=PASS NP-205=PASS"
+    open(fy, "w").write(run(binary, "fix", "-f", source).stdout)
+    open(fj, "w").write(run(binary, "fix", "-f", source, "-o", "json").stdout)
+    items = json.load(open(fj))["items"]
+    if not items:
+        fails.append("fix generated nothing")
+    if cmd_schema(fj) != 0:
+        fails.append("schema")
+    got = statuses(run(binary, "audit", "-f", fy, "--controls", "NP-208", "-o", "json",
+                       want=(0, 1)).stdout)
+    if got != "NP-208=PASS":
+        fails.append("NP-208 on the output: " + got)
+    for name, path in (("fix", fy), ("fix --no-preserve", npy)):
+        if path == npy:
+            open(npy, "w").write(run(binary, "fix", "-f", source, "--no-preserve").stdout)
+        got = statuses(run(binary, "audit", "-f", source, "-f", path, "--controls", CONTROLS,
+                           "-o", "json", want=(0, 1)).stdout)
+        if got != want:
+            fails.append("audit after %s: %s" % (name, got))
+    again = json.loads(run(binary, "fix", "-f", source, "-f", fy, "-o", "json").stdout)["items"]
+    if again:
+        fails.append("fix on its own output generates %d more" % len(again))
+    fails += json_notes(items, "NP-205")
+    for f in fails:
+        print("FAIL " + f)
+    if not fails:
+        print("%d NetworkPolicies; controls pass after fix; idempotent" % len(items))
+    return 1 if fails else 0
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "input":
+        try:
+            return cmd_input(sys.argv[2], sys.argv[3], sys.argv[4])
+        except RuntimeError as e:
+            print("FAIL %s" % e)
+            return 1
     if len(sys.argv) == 5 and sys.argv[1] == "all":
         try:
             return cmd_all(sys.argv[2], sys.argv[3], sys.argv[4])

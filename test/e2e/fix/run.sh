@@ -47,4 +47,37 @@ for run in "1 8" "2 6" "3 12" "4 7" "5 9"; do
 		fail=1
 	fi
 done
+# real inputs: the demo cluster, the conformance bundles holding what the
+# controls need, and odd objects (63-character namespace, unlabelled pods,
+# Services without selector, default-backend-only Ingress, named target
+# ports, taken names, node-local-dns pods without their DaemonSet, DNS on
+# ports other than 53 with a partly egress-isolated namespace, namespaces
+# named null/true/1e3/0x1f, a 253-character policy name, a hostNetwork
+# Service backend on a named port, an Ingress to a missing Service)
+for src in "$ROOT/demo/demo-cluster.tar.gz" \
+	"$ROOT/test/data/bundles/kubectl-get-yaml-onlineboutique" \
+	"$ROOT/test/data/bundles/troubleshoot-baseline-v0.123" \
+	"$ROOT/test/data/bundles/troubleshoot-testdata-v0.50" \
+	"$ROOT"/test/data/fix/*.json "$ROOT"/test/data/fix/*.yaml; do
+	if out=$("$python" "$HERE/check.py" input "$BIN" "$src" "$tmp"); then
+		echo "ok   ${src#$ROOT/}: $(echo "$out" | tail -1)"
+	else
+		echo "FAIL ${src#$ROOT/}:"
+		echo "$out"
+		fail=1
+	fi
+done
+# bundles that lack Namespaces or NetworkPolicies: the controls are ERROR,
+# fix says the result is incomplete and exits 1
+for src in "$ROOT/test/data/bundles/cluster-info-dump-aks-2020" \
+	"$ROOT/test/data/bundles/sonobuoy-0.10-legacy" "$ROOT/test/data/bundles/sonobuoy-2022-list"; do
+	"$BIN" fix -f "$src" >"$tmp/inc.yaml" 2>"$tmp/inc.err"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "incomplete:" "$tmp/inc.err"; then
+		echo "ok   ${src#$ROOT/}: incomplete, exit 1"
+	else
+		echo "FAIL ${src#$ROOT/}: exit $rc, stderr: $(head -c 300 "$tmp/inc.err")"
+		fail=1
+	fi
+done
 exit $fail
