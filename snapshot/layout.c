@@ -265,6 +265,7 @@ struct lay {
 	bool sb_config, sb_configured[NP_RES__COUNT], sb_ns_file;
 	bool dump_nodes;
 	bool generic_objects; /* a generic file supplied objects */
+	bool supplied[NP_RES__COUNT]; /* ... of these resources */
 	/* kubectl-netpol's own snapshots: the exact availability it recorded */
 	NP_VEC(struct nsav) marker;
 	bool marker_whole[NP_RES__COUNT];
@@ -908,10 +909,71 @@ static int set_ns(struct lay *l, int res, const char *ns, enum np_avail_state st
 	return VEC_PUSH(l->nsav, ((struct nsav){ res, ns, st, reason, msg }));
 }
 
-void lay_note_objects(struct lay *l)
+void lay_mark_objects(const struct np_model *m, struct lay_mark *mk)
 {
-	if (l)
-		l->generic_objects = true;
+	mk->namespaces = m->namespaces.n;
+	mk->pods = m->pods.n;
+	mk->netpols = m->netpols.n;
+	mk->nodes = m->nodes.n;
+	mk->configmaps = m->configmaps.n;
+	mk->services = m->services.n;
+	mk->ingresses = m->ingresses.n;
+	mk->webhooks = m->webhooks.n;
+	mk->workloads = m->workloads.n;
+	mk->xpolicies = m->xpolicies.n;
+}
+
+static int workload_res(enum np_workload_kind k)
+{
+	switch (k) {
+	case NP_WL_DEPLOYMENT: return NP_RES_DEPLOYMENTS;
+	case NP_WL_STATEFULSET: return NP_RES_STATEFULSETS;
+	case NP_WL_DAEMONSET: return NP_RES_DAEMONSETS;
+	case NP_WL_REPLICASET: return NP_RES_REPLICASETS;
+	case NP_WL_JOB: return NP_RES_JOBS;
+	case NP_WL_CRONJOB: return NP_RES_CRONJOBS;
+	default: return -1; /* not a resource the availability table tracks */
+	}
+}
+
+static int xpolicy_res(enum np_xpolicy_kind k)
+{
+	switch (k) {
+	case NP_XP_CILIUM_NP: return NP_RES_CILIUM_NP;
+	case NP_XP_CILIUM_CCNP: return NP_RES_CILIUM_CCNP;
+	case NP_XP_CALICO_NP: return NP_RES_CALICO_NP;
+	case NP_XP_CALICO_GNP: return NP_RES_CALICO_GNP;
+	case NP_XP_ANP: return NP_RES_ANP;
+	case NP_XP_BANP: return NP_RES_BANP;
+	case NP_XP_CNP: return NP_RES_CNP;
+	}
+	return -1;
+}
+
+void lay_note_objects(struct lay *l, const struct np_model *m, const struct lay_mark *mk)
+{
+	size_t i;
+	int r;
+
+	if (!l)
+		return;
+	for (i = mk->namespaces; i < m->namespaces.n; i++)
+		if (!m->namespaces.v[i].synthesized)
+			l->supplied[NP_RES_NAMESPACES] = true;
+	l->supplied[NP_RES_PODS] |= m->pods.n > mk->pods;
+	l->supplied[NP_RES_NETWORKPOLICIES] |= m->netpols.n > mk->netpols;
+	l->supplied[NP_RES_NODES] |= m->nodes.n > mk->nodes;
+	l->supplied[NP_RES_CONFIGMAPS] |= m->configmaps.n > mk->configmaps;
+	l->supplied[NP_RES_SERVICES] |= m->services.n > mk->services;
+	l->supplied[NP_RES_INGRESSES] |= m->ingresses.n > mk->ingresses;
+	l->supplied[NP_RES_WEBHOOKS] |= m->webhooks.n > mk->webhooks;
+	for (i = mk->workloads; i < m->workloads.n; i++)
+		if ((r = workload_res(m->workloads.v[i].wkind)) >= 0)
+			l->supplied[r] = true;
+	for (i = mk->xpolicies; i < m->xpolicies.n; i++)
+		if ((r = xpolicy_res(m->xpolicies.v[i].xkind)) >= 0)
+			l->supplied[r] = true;
+	l->generic_objects = true;
 }
 
 void lay_failed(struct lay *l, const struct np_hint *hint, const char *reason, const char *message)
@@ -1373,6 +1435,8 @@ int lay_finish(struct lay *l, const char *source)
 		if (w->set && l->kind != LAY_GENERIC) {
 			rc = np_model_set_avail(l->m, (enum np_resource)res, NULL, w->state, w->reason,
 						w->message, src);
+		} else if (l->kind == LAY_GENERIC && !l->supplied[res]) {
+			rc = np_model_imply_read(l->m, (enum np_resource)res, src);
 		} else if (base_state(l, res) == NP_AVAIL_READ) {
 			rc = np_model_set_avail(l->m, (enum np_resource)res, NULL, NP_AVAIL_READ, NULL,
 						NULL, src);

@@ -33,16 +33,18 @@ int ld_decode(struct ld *ld, struct lay *lay, char *buf, size_t len, const char 
 	struct np_error e;
 	char msg[2048];
 	size_t before;
+	struct lay_mark mark;
 	int rc;
 
 	memset(&e, 0, sizeof(e));
 	before = ld->m->n_objects;
+	lay_mark_objects(ld->m, &mark);
 	if (np_tf_is_hcl(member ? member : file, buf, len))
 		rc = np_tf_decode_hcl(ld->m, buf, len, file, member, ld->opt, &e);
 	else
 		rc = np_decode_buffer(ld->m, buf, len, file, member, hint, ld->opt, &e);
 	if (ld->m->n_objects > before)
-		lay_note_objects(lay);
+		lay_note_objects(lay, ld->m, &mark);
 	if (rc == 0)
 		return 0;
 	if (rc == NP_ENOMEM || rc == NP_ELIMIT || hint->named || ld->opt->strict_inputs) {

@@ -55,8 +55,17 @@ int lay_aux(struct lay *l, size_t idx, const char *buf, size_t len, const char *
 /* The file supplying hint's resource could not be read or decoded: in a
  * snapshot layout that resource (in that namespace) becomes unreadable. */
 void lay_failed(struct lay *l, const struct np_hint *hint, const char *reason, const char *message);
-/* A file of this tree supplied objects (generic inputs count as read only then). */
-void lay_note_objects(struct lay *l);
+/* Sizes of the model's object vectors before a file is decoded, so that
+ * lay_note_objects can tell which resources the file supplied. */
+struct lay_mark {
+	size_t namespaces, pods, netpols, nodes, configmaps, services, ingresses, webhooks;
+	size_t workloads, xpolicies;
+};
+void lay_mark_objects(const struct np_model *m, struct lay_mark *mk);
+/* A file of this tree may have supplied objects since mk: a generic input
+ * counts as read only then, and vouches only for the resources it supplied
+ * (the others are implied reads: see struct np_avail.implied). */
+void lay_note_objects(struct lay *l, const struct np_model *m, const struct lay_mark *mk);
 /* Records availability (and synthesised namespaces) for the whole tree. */
 int lay_finish(struct lay *l, const char *source);
 /* *.yaml, *.yml, *.json, *.tf, *.tf.json, *.conf, *.conflist */

@@ -300,7 +300,7 @@ int np_model_set_avail(struct np_model *m, enum np_resource res, const char *ns,
 
 	if ((unsigned)res >= NP_RES__COUNT)
 		return NP_EINVAL;
-	if (a && avail_rank(a->state) >= avail_rank(st))
+	if (a && !a->implied && avail_rank(a->state) >= avail_rank(st))
 		return 0;
 	if ((ns && !(ins = np_model_str(m, ns))) || (reason && !(ireason = np_model_str(m, reason))) ||
 	    (message && !(imsg = np_model_str(m, message))) ||
@@ -317,6 +317,28 @@ int np_model_set_avail(struct np_model *m, enum np_resource res, const char *ns,
 	a->reason = ireason;
 	a->message = imsg;
 	a->source = isrc;
+	a->implied = false;
+	return 0;
+}
+
+int np_model_imply_read(struct np_model *m, enum np_resource res, const char *source)
+{
+	struct np_avail *a;
+	const char *isrc = NULL;
+
+	if ((unsigned)res >= NP_RES__COUNT)
+		return NP_EINVAL;
+	if (avail_find(m, res, NULL))
+		return 0;
+	if (source && !(isrc = np_model_str(m, source)))
+		return NP_ENOMEM;
+	if (!(a = VEC_PUSH(m->avail)))
+		return NP_ENOMEM;
+	memset(a, 0, sizeof(*a));
+	a->res = res;
+	a->state = NP_AVAIL_READ;
+	a->source = isrc;
+	a->implied = true;
 	return 0;
 }
 
@@ -331,7 +353,7 @@ enum np_avail_state np_model_avail(const struct np_model *m, enum np_resource re
 	 * (a generic manifest dump) outranks one input's per-namespace failure;
 	 * from the same input, the namespace entry is the more specific. */
 	if (nsa && nsa->state != NP_AVAIL_READ && all && all->state == NP_AVAIL_READ &&
-	    !str_eq(all->source, nsa->source))
+	    !all->implied && !str_eq(all->source, nsa->source))
 		use = all;
 	else if (nsa)
 		use = nsa;

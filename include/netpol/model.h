@@ -367,6 +367,11 @@ struct np_avail {
 	const char *reason;    /* "notCollected", "collectorError", "forbidden", "parseError", ... */
 	const char *message;
 	const char *source;    /* input path or "live" */
+	/* A manifest input's read: plain manifests are taken as the whole state,
+	 * but cannot vouch for what a collected input (a bundle, a dump, live)
+	 * says it did not collect or could not read. Any entry that is not
+	 * implied replaces an implied one; an implied one never replaces. */
+	bool implied;
 };
 
 /* warnings[] / errors[] entries of the report (DESIGN §6.2). */
@@ -554,6 +559,9 @@ void np_model_rollback(struct np_model *m, const struct np_model_mark *mk);
 int np_model_set_avail(struct np_model *m, enum np_resource res, const char *ns,
 		       enum np_avail_state st, const char *reason, const char *message,
 		       const char *source);
+/* Records that a manifest input read res (see struct np_avail.implied):
+ * only where no input has said anything about res yet. */
+int np_model_imply_read(struct np_model *m, enum np_resource res, const char *source);
 /* Effective state of (res, ns): the namespace entry, else the whole-resource
  * entry, else NP_AVAIL_READ when nothing was recorded. reason/message out
  * params may be NULL. */

@@ -191,6 +191,36 @@ static void test_avail_read_by_any_input_wins(void **state)
 	np_model_release(&m);
 }
 
+/* A manifest input that holds no object of a resource only implies it was
+ * read: it cannot vouch for what a bundle did not collect or could not read,
+ * in either order, while a real entry replaces the implied one. */
+static void test_avail_implied_read_never_hides_a_gap(void **state)
+{
+	struct np_model m;
+	const char *reason = NULL;
+
+	(void)state;
+	np_model_init(&m);
+	assert_int_equal(np_model_imply_read(&m, NP_RES_NAMESPACES, "cm.yaml"), 0);
+	np_model_set_avail(&m, NP_RES_NAMESPACES, NULL, NP_AVAIL_NOT_COLLECTED, "notCollected", NULL,
+			   "bundle");
+	assert_int_equal(np_model_avail(&m, NP_RES_NAMESPACES, NULL, &reason, NULL),
+			 NP_AVAIL_NOT_COLLECTED);
+	assert_string_equal(reason, "notCollected");
+	/* the other order */
+	np_model_set_avail(&m, NP_RES_NODES, NULL, NP_AVAIL_UNREADABLE, "forbidden", NULL, "bundle");
+	assert_int_equal(np_model_imply_read(&m, NP_RES_NODES, "cm.yaml"), 0);
+	assert_int_equal(np_model_avail(&m, NP_RES_NODES, NULL, NULL, NULL), NP_AVAIL_UNREADABLE);
+	/* nor a namespace's failure */
+	np_model_set_avail(&m, NP_RES_PODS, "team-a", NP_AVAIL_UNREADABLE, "forbidden", NULL, "bundle");
+	assert_int_equal(np_model_imply_read(&m, NP_RES_PODS, "cm.yaml"), 0);
+	assert_int_equal(np_model_avail(&m, NP_RES_PODS, "team-a", NULL, NULL), NP_AVAIL_UNREADABLE);
+	/* alone, an implied read is a read */
+	assert_int_equal(np_model_imply_read(&m, NP_RES_SERVICES, "cm.yaml"), 0);
+	assert_int_equal(np_model_avail(&m, NP_RES_SERVICES, NULL, NULL, NULL), NP_AVAIL_READ);
+	np_model_release(&m);
+}
+
 static void test_avail_same_input_namespace_failure_stands(void **state)
 {
 	struct np_model m;
@@ -820,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_avail_defaults_to_read),
 		cmocka_unit_test(test_avail_namespace_entry_overrides_resource_entry),
 		cmocka_unit_test(test_avail_read_by_any_input_wins),
+		cmocka_unit_test(test_avail_implied_read_never_hides_a_gap),
 		cmocka_unit_test(test_avail_same_input_namespace_failure_stands),
 		cmocka_unit_test(test_avail_unreadable_outranks_not_collected),
 		cmocka_unit_test(test_warnings_errors_and_notes_are_recorded),
