@@ -98,7 +98,7 @@ struct podref {
 static int podref_cmp(const void *a, const void *b)
 {
 	const struct podref *x = a, *y = b;
-	int c = strcmp0(x->ns, y->ns);
+	int c = x->ns == y->ns ? 0 : strcmp0(x->ns, y->ns);
 
 	if (c)
 		return c;
@@ -116,6 +116,20 @@ static int post_cmp(const void *a, const void *b)
 	if (c)
 		return c;
 	c = strcmp0(x->value, y->value);
+	if (c)
+		return c;
+	return x->pod < y->pod ? -1 : x->pod > y->pod;
+}
+
+/* post_cmp within one namespace. */
+static int post_kv_cmp(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	int c = x->key == y->key ? 0 : strcmp0(x->key, y->key);
+
+	if (c)
+		return c;
+	c = x->value == y->value ? 0 : strcmp0(x->value, y->value);
 	if (c)
 		return c;
 	return x->pod < y->pod ? -1 : x->pod > y->pod;
@@ -304,8 +318,19 @@ static int build_postings(struct builder *b)
 			e->pod = b->order[i];
 		}
 	}
-	if (b->n_post > 1)
-		qsort(b->post, b->n_post, sizeof(*b->post), post_cmp);
+	/* b->order is sorted by namespace, so the postings already come in
+	 * namespace runs: sorting each run by (key, value, pod) gives the order
+	 * post_cmp defines without comparing namespace names n log n times. */
+	for (i = 0; i < b->n_post;) {
+		size_t k = i + 1;
+
+		while (k < b->n_post && (b->post[k].ns == b->post[i].ns ||
+					 strcmp0(b->post[k].ns, b->post[i].ns) == 0))
+			k++;
+		if (k - i > 1)
+			qsort(b->post + i, k - i, sizeof(*b->post), post_kv_cmp);
+		i = k;
+	}
 	return 0;
 }
 
@@ -562,12 +587,48 @@ static int tuple_cmp(const void *a, const void *b)
 	return x->ref.index < y->ref.index ? -1 : x->ref.index > y->ref.index;
 }
 
+/* The tuples in tuple_cmp order. They were pushed policy by policy (every
+ * NetworkPolicy in index order, then every extra policy), so a stable
+ * counting sort on the pod gives that order in linear time; qsort with
+ * tuple_cmp stays for a pod count too large to count on. */
+static int sort_tuples(struct builder *b)
+{
+	size_t n_pods = b->m->pods.n, *start, i;
+	struct tuple *sorted;
+
+	if (b->n_tuples < 2)
+		return 0;
+	if (n_pods >= SIZE_MAX / sizeof(*start) || b->n_tuples > SIZE_MAX / sizeof(*sorted)) {
+		qsort(b->tuples, b->n_tuples, sizeof(*b->tuples), tuple_cmp);
+		return 0;
+	}
+	start = calloc(n_pods + 1, sizeof(*start));
+	sorted = malloc(b->n_tuples * sizeof(*sorted));
+	if (!start || !sorted) {
+		free(start);
+		free(sorted);
+		return NP_ENOMEM;
+	}
+	for (i = 0; i < b->n_tuples; i++)
+		start[b->tuples[i].pod + 1]++;
+	for (i = 0; i < n_pods; i++)
+		start[i + 1] += start[i];
+	for (i = 0; i < b->n_tuples; i++)
+		sorted[start[b->tuples[i].pod]++] = b->tuples[i];
+	free(start);
+	free(b->tuples);
+	b->tuples = sorted;
+	b->cap_tuples = b->n_tuples;
+	return 0;
+}
+
 static int distribute(struct builder *b)
 {
 	size_t i = 0;
+	int rc = sort_tuples(b);
 
-	if (b->n_tuples > 1)
-		qsort(b->tuples, b->n_tuples, sizeof(*b->tuples), tuple_cmp);
+	if (rc < 0)
+		return rc;
 	while (i < b->n_tuples) {
 		size_t pod = b->tuples[i].pod, k = i, ni = 0, ne = 0;
 		struct np_pod_coverage *pc = &b->c->pods[pod];
@@ -645,7 +706,10 @@ int np_coverage_build(struct np_coverage *out, const struct np_model *m,
 			b.n_order++;
 		}
 	}
-	if (b.n_order > 1)
+	/* Inputs usually list pods by namespace already (kubectl get -A does). */
+	for (i = 1; i < b.n_order && podref_cmp(&refs[i - 1], &refs[i]) < 0; i++)
+		;
+	if (i < b.n_order)
 		qsort(refs, b.n_order, sizeof(*refs), podref_cmp);
 	for (i = 0; i < b.n_order; i++)
 		b.order[i] = refs[i].idx;

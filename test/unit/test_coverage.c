@@ -210,6 +210,46 @@ static void test_label_index_finds_exactly_the_matching_pods(void **state)
 		assert_int_equal(iso_in(t, i), i % 7 == 3 && i % 3 != 0);
 }
 
+/* Pods listed out of namespace order (the index sorts them) still get their
+ * policy references in policy order. */
+static void test_pods_out_of_namespace_order_list_refs_in_policy_order(void **state)
+{
+	struct t *t = *state;
+	size_t p0, p1, p2, p3, web_a, all_b, all_a, web_b;
+	const size_t want0[] = { 1, 3 }, want1[] = { 0, 2 };
+	size_t i;
+
+	fx_ns(&t->m, "a", NULL);
+	fx_ns(&t->m, "b", NULL);
+	p0 = fx_pod(&t->m, "b", "p0", "app=web");
+	p1 = fx_pod(&t->m, "a", "p1", "app=web");
+	p2 = fx_pod(&t->m, "b", "p2", "app=db");
+	p3 = fx_pod(&t->m, "a", "p3", "app=web,tier=fe");
+	web_a = fx_netpol(&t->m, "a", "web-a");
+	fx_sel_labels(&t->m, &t->m.netpols.v[web_a].pod_selector, "app=web");
+	all_b = fx_netpol(&t->m, "b", "all-b");
+	all_a = fx_netpol(&t->m, "a", "all-a");
+	web_b = fx_netpol(&t->m, "b", "web-b");
+	fx_sel_labels(&t->m, &t->m.netpols.v[web_b].pod_selector, "app=web");
+	build(t, false);
+	assert_int_equal(web_a, 0);
+	assert_int_equal(all_b, 1);
+	assert_int_equal(all_a, 2);
+	assert_int_equal(web_b, 3);
+	assert_int_equal(t->cov.pods[p0].n_ingress, 2);
+	assert_int_equal(t->cov.pods[p1].n_ingress, 2);
+	assert_int_equal(t->cov.pods[p3].n_ingress, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(t->cov.pods[p0].ingress[i].index, want0[i]);
+		assert_int_equal(t->cov.pods[p1].ingress[i].index, want1[i]);
+		assert_int_equal(t->cov.pods[p3].ingress[i].index, want1[i]);
+	}
+	assert_int_equal(t->cov.pods[p2].n_ingress, 1);
+	assert_int_equal(t->cov.pods[p2].ingress[0].index, all_b);
+	assert_int_equal(t->cov.netpols[web_a].selected, 2);
+	assert_int_equal(t->cov.netpols[web_b].selected, 1);
+}
+
 static void test_invalid_pod_selector_selects_nothing(void **state)
 {
 	struct t *t = *state;
@@ -631,6 +671,7 @@ int main(void)
 		T(test_policy_applies_only_to_its_namespace),
 		T(test_selected_lists_policy_refs),
 		T(test_label_index_finds_exactly_the_matching_pods),
+		T(test_pods_out_of_namespace_order_list_refs_in_policy_order),
 		T(test_invalid_pod_selector_selects_nothing),
 		T(test_host_network_pods_never_isolated),
 		T(test_terminated_pods_are_not_counted),

@@ -898,6 +898,142 @@ static void test_skip_is_off_by_default(void **state)
 	assert_int_equal(r.ndocs, 1);
 }
 
+/* ---- the item scanner on tricky input ---- */
+
+/* Records what each streamed element holds, copied, as "type:text" lines. */
+struct seen {
+	int n;
+	char text[512];
+};
+
+static void seen_add(struct seen *s, const char *prefix, const char *v, const char *suffix)
+{
+	size_t used = strlen(s->text);
+
+	snprintf(s->text + used, sizeof(s->text) - used, "%s%s%s", prefix, v, suffix);
+}
+
+static int on_seen_item(void *ctx, const struct np_json_item *it)
+{
+	struct seen *s = ctx;
+	const struct np_node *n = it->node, *inner;
+
+	s->n++;
+	if (n->type == NP_NODE_STRING) {
+		seen_add(s, "s:", n->u.str.s, "|");
+	} else if (n->type == NP_NODE_MAP && n->u.map.n > 0 &&
+		   n->u.map.pairs[0].value->type == NP_NODE_STRING) {
+		seen_add(s, n->u.map.pairs[0].key, "=", "");
+		seen_add(s, "", n->u.map.pairs[0].value->u.str.s, "|");
+	} else if ((inner = np_node_get(n, "items")) && inner->type == NP_NODE_SEQ) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "%zu", inner->u.seq.n);
+		seen_add(s, "nested:", k, "|");
+	} else {
+		seen_add(s, "", "?", "|");
+	}
+	return 0;
+}
+
+static int seen_stream(const char *doc, struct seen *s, struct np_error *err)
+{
+	struct np_json_opts o = { .item_fn = on_seen_item, .skip_unread = true };
+
+	memset(s, 0, sizeof(*s));
+	np_error_clear(err);
+	return np_json_decode_ex(doc, strlen(doc), "in.json", NULL, &o, NULL, s, err);
+}
+
+static void test_stream_brackets_and_quotes_inside_strings_are_not_boundaries(void **state)
+{
+	static const char doc[] =
+		"{\"kind\": \"List\", \"note\": \"] }, [ {\\\"items\\\": [\",\n"
+		" \"items\": [{\"a\": \"}]\\\"{[,\"}, \"x\\\\\", {\"b\": \"\\u005d\\u007d\"}]}";
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(seen_stream(doc, &s, &err), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.text, "a=}]\"{[,|s:x\\|b=]}|");
+}
+
+static void test_stream_items_key_written_with_escapes_is_still_items(void **state)
+{
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	/* The key is compared after unescaping, as np_node_get would see it. */
+	assert_int_equal(seen_stream("{\"it\\u0065ms\": [\"a\", \"b\"]}", &s, &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.text, "s:a|s:b|");
+}
+
+static void test_stream_items_as_a_string_value_is_not_streamed(void **state)
+{
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(seen_stream("{\"kind\": \"items\", \"x\": [\"items\", [1]]}", &s, &err), 0);
+	assert_int_equal(s.n, 0);
+}
+
+static void test_stream_a_nested_list_item_keeps_its_own_items(void **state)
+{
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(seen_stream("{\"items\": [{\"kind\": 1, \"items\": [1, 2, 3]}, "
+				     "{\"kind\": 2, \"items\": []}]}", &s, &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.text, "nested:3|nested:0|");
+}
+
+static void test_stream_error_after_items_names_file_line_and_column(void **state)
+{
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(seen_stream("{\"items\": [\n  {\"a\": \"1\"},\n  {\"b\": \"2\",,}\n]}", &s,
+				     &err), NP_EPARSE);
+	assert_int_equal(s.n, 1); /* the first item was handed over before the error */
+	assert_string_equal(err.file, "in.json");
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 13);
+}
+
+static void test_stream_error_in_a_skipped_subtree_has_its_position(void **state)
+{
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	/* managedFields is not built, but its syntax is checked where it is. */
+	assert_int_equal(seen_stream("{\"items\": [{\"k\": \"v\"},\n"
+				     " {\"metadata\": {\"managedFields\": [{\"f\": [1 2]}]}}]}", &s,
+				     &err), NP_EPARSE);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 43); /* the 2 where ',' or ']' was expected */
+}
+
+static void test_stream_unterminated_string_in_an_item_is_an_error_at_the_end(void **state)
+{
+	struct seen s;
+	struct np_error err;
+
+	(void)state;
+	assert_int_equal(seen_stream("{\"items\": [\"a\", \"b ] }", &s, &err), NP_EPARSE);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(err.line, 1);
+	assert_int_equal(err.column, 23);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -958,6 +1094,13 @@ int main(void)
 		cmocka_unit_test(test_skip_node_limit_counts_skipped_values),
 		cmocka_unit_test(test_skip_unread_leaves_empty_containers),
 		cmocka_unit_test(test_skip_is_off_by_default),
+		cmocka_unit_test(test_stream_brackets_and_quotes_inside_strings_are_not_boundaries),
+		cmocka_unit_test(test_stream_items_key_written_with_escapes_is_still_items),
+		cmocka_unit_test(test_stream_items_as_a_string_value_is_not_streamed),
+		cmocka_unit_test(test_stream_a_nested_list_item_keeps_its_own_items),
+		cmocka_unit_test(test_stream_error_after_items_names_file_line_and_column),
+		cmocka_unit_test(test_stream_error_in_a_skipped_subtree_has_its_position),
+		cmocka_unit_test(test_stream_unterminated_string_in_an_item_is_an_error_at_the_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
