@@ -742,9 +742,18 @@ case_least_privilege_np208() {
 }
 
 case_least_privilege_pod_controls() {
-	least_privilege_case --controls 'NP-103,NP-2*' --skip-controls NP-201,NP-208
+	least_privilege_case --controls 'NP-103,NP-2*' --skip-controls NP-201,NP-205,NP-208
 	assert_listed daemonsets deployments replicasets statefulsets jobs cronjobs
 	assert_not_listed nodes configmaps services validatingwebhookconfigurations \
+		mutatingwebhookconfigurations apiservices
+}
+
+# NP-205 tells an ipBlock holding only the DNS ClusterIP (WARN) from one
+# that misses DNS (FAIL): it needs Services, and nothing cluster-level.
+case_least_privilege_np205() {
+	least_privilege_case --controls NP-205
+	assert_listed services daemonsets deployments
+	assert_not_listed nodes configmaps validatingwebhookconfigurations \
 		mutatingwebhookconfigurations apiservices
 }
 

@@ -85,6 +85,15 @@ static void test_pod_controls_read_workloads_not_cluster_config(void **state)
 	}
 }
 
+/* DESIGN §5 NP-205: an ipBlock holding only the DNS Service's ClusterIP is a
+ * WARN; without Services it could only be told apart as a FAIL. */
+static void test_np205_reads_services_for_the_dns_cluster_ip(void **state)
+{
+	(void)state;
+	assert_true(one("NP-205") & BIT(NP_RES_SERVICES));
+	assert_false(one("NP-206") & BIT(NP_RES_SERVICES));
+}
+
 static void test_platform_controls_read_nodes_daemonsets_and_cni_configmaps(void **state)
 {
 	const char *ids[] = { "NP-101", "NP-104", "NP-105", "NP-106" };
@@ -145,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_np208_reads_nothing_beyond_every_report),
 		cmocka_unit_test(test_namespace_controls_skip_nodes_and_configmaps),
 		cmocka_unit_test(test_pod_controls_read_workloads_not_cluster_config),
+		cmocka_unit_test(test_np205_reads_services_for_the_dns_cluster_ip),
 		cmocka_unit_test(test_platform_controls_read_nodes_daemonsets_and_cni_configmaps),
 		cmocka_unit_test(test_whole_catalog_is_the_union_without_ingresses),
 		cmocka_unit_test(test_ids_match_case_insensitively),
