@@ -483,12 +483,16 @@ static void config_values(struct rec *r, const char *type, const char *name)
 {
 	struct np_decode_limits lim;
 	struct enp e;
+	struct np_tf_attr cv_copy;
 	const struct np_tf_attr *cv = NULL;
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (streq(r->v[i].path, "configuration_values"))
-			cv = &r->v[i];
+		if (streq(r->v[i].path, "configuration_values")) {
+			/* a copy: rec_push below may move r->v */
+			cv_copy = r->v[i];
+			cv = &cv_copy;
+		}
 	if (!cv || cv->is_null)
 		return;
 	np_decode_limits_default(&lim);
