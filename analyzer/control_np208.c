@@ -90,12 +90,12 @@ int np_control_np208(struct np_audit_ctx *ctx, struct np_control_result *res)
 	res->passing = passing;
 	if (failing) {
 		res->status = NP_ST_FAIL;
-		res->summary = np_report_strf(ctx->r, "%zu of %lld NetworkPolicies are invalid",
-					      failing, evaluated);
+		res->summary = np_report_strf(ctx->r, "%zu of %lld NetworkPolic%s %s invalid", failing,
+					      evaluated, evaluated == 1 ? "y" : "ies", failing == 1 ? "is" : "are");
 	} else if (warned) {
 		res->status = NP_ST_WARN;
-		res->summary = np_report_strf(ctx->r,
-			"%zu NetworkPolicies have parts Kubernetes ignores", warned);
+		res->summary = np_report_strf(ctx->r, "%zu NetworkPolic%s %s parts Kubernetes ignores",
+					      warned, warned == 1 ? "y" : "ies", warned == 1 ? "has" : "have");
 	} else {
 		res->status = NP_ST_PASS;
 		res->summary = np_report_strf(ctx->r, "all %lld NetworkPolicies are valid", evaluated);
