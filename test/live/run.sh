@@ -728,6 +728,75 @@ least_privilege_case() {
 	assert_not_listed secrets ingresses
 }
 
+# A tenant: namespace-only rights in team-a (every cluster-scope list is
+# forbidden, nodes too), plus read on the cluster-scoped policy kinds.
+TENANT_FORBID='{"forbid": [
+	{"resource": "pods", "namespace": null}, {"resource": "networkpolicies", "namespace": null},
+	{"resource": "namespaces", "namespace": null}, {"resource": "nodes", "namespace": null},
+	{"resource": "daemonsets", "namespace": null}, {"resource": "deployments", "namespace": null},
+	{"resource": "replicasets", "namespace": null}, {"resource": "statefulsets", "namespace": null},
+	{"resource": "jobs", "namespace": null}, {"resource": "cronjobs", "namespace": null},
+	{"resource": "services", "namespace": null}, {"resource": "configmaps", "namespace": "*"},
+	{"resource": "validatingwebhookconfigurations", "namespace": null},
+	{"resource": "mutatingwebhookconfigurations", "namespace": null},
+	{"resource": "apiservices", "namespace": null}'
+
+tenant_server() {
+	setup_default
+	faults "$TENANT_FORBID$1]}"
+	start_server --faults "$T/faults.json"
+	write_kubeconfig "$T/kc" "$(user_token)"
+}
+
+# DESIGN §3.2: namespace-only rights suffice for NP-103/NP-201, and the
+# report equals the offline one of the same namespace.
+case_tenant_namespace_controls() {
+	tenant_server ""
+	audit_live "$T/kc" -n team-a --controls NP-103,NP-201
+	[ "$RC" -le 1 ] || { cat "$T/live.err" >&2; fail "exit $RC"; }
+	assert_only_get
+	# the controls equal the offline ones; the cluster-scoped webhook and
+	# APIService lists (NP-201's remediation safety, DESIGN §5.5) are
+	# forbidden, which the report says as warnings, never as errors
+	audit_offline -n team-a --controls NP-103,NP-201
+	[ "$RC" = "$OFFLINE_RC" ] || fail "live exit $RC, offline exit $OFFLINE_RC"
+	normalize_report "$T/live.json" | jq -S '[.controls, .summary.status]' > "$T/live.norm"
+	normalize_report "$T/offline.json" | jq -S '[.controls, .summary.status]' > "$T/offline.norm"
+	diff -u "$T/offline.norm" "$T/live.norm" >&2 || fail "the tenant's controls differ from the offline ones"
+	jq -e '(.errors | length) == 0 and ([.warnings[] | .reason] | unique) == ["forbidden"]
+		and ([.warnings[] | .resource] | sort) == ["apiservices", "webhookconfigurations"]' \
+		"$T/live.json" > /dev/null || { jq -c '[.errors, .warnings]' "$T/live.json" >&2; fail "unexpected errors or warnings"; }
+	jq -e '[.controls[] | select(.status == "ERROR")] | length == 0' "$T/live.json" > /dev/null ||
+		fail "a namespace control is ERROR with namespace rights"
+	[ "$(jq '.summary.pods' "$T/live.json")" = 700 ] || fail "team-a's pods are not all there"
+}
+
+# The same tenant running every control: a useful report, the cluster-level
+# controls ERROR with the API's reason, the namespace ones as before.
+case_tenant_all_controls() {
+	tenant_server ""
+	audit_live "$T/kc" -n team-a
+	assert_exit 1
+	jq -e '.controls[] | select(.id == "NP-101") | .status == "ERROR"' "$T/live.json" > /dev/null ||
+		fail "NP-101 is not ERROR without nodes and DaemonSets"
+	jq -e '[.controls[] | select(.id == "NP-103" or .id == "NP-201") | .status]
+		| all(. != "ERROR")' "$T/live.json" > /dev/null ||
+		fail "NP-103/NP-201 are ERROR although team-a could be read"
+	jq -e '[.errors[] | select(.resource == "nodes") | .reason] == ["forbidden"]' "$T/live.json" > /dev/null ||
+		{ jq -c .errors "$T/live.json" >&2; fail "the nodes error does not say forbidden"; }
+	jq -e '.summary.complete == false' "$T/live.json" > /dev/null || fail "the report claims to be complete"
+}
+
+# Cluster-scoped policy kinds that exist but cannot be listed: NP-103 cannot
+# know whether an AdminNetworkPolicy selects team-a's pods, so it is ERROR.
+case_tenant_without_admin_policies() {
+	tenant_server ', {"resource": "adminnetworkpolicies", "namespace": null}'
+	audit_live "$T/kc" -n team-a --controls NP-103
+	assert_exit 1
+	jq -e '.controls[] | select(.id == "NP-103") | .status == "ERROR"' "$T/live.json" > /dev/null ||
+		fail "NP-103 passed or failed without the AdminNetworkPolicies"
+}
+
 case_least_privilege_np102() {
 	least_privilege_case --controls NP-102
 	assert_listed services validatingwebhookconfigurations mutatingwebhookconfigurations apiservices daemonsets
