@@ -751,20 +751,6 @@ static const char *const crd_of_res[NP_RES__COUNT] = {
 	[NP_RES_CNP] = "clusternetworkpolicies.policy.networking.k8s.io",
 };
 
-static bool xkind_res(enum np_xpolicy_kind k, enum np_resource *out)
-{
-	static const enum np_resource map[] = {
-		[NP_XP_CILIUM_NP] = NP_RES_CILIUM_NP, [NP_XP_CILIUM_CCNP] = NP_RES_CILIUM_CCNP,
-		[NP_XP_CALICO_NP] = NP_RES_CALICO_NP, [NP_XP_CALICO_GNP] = NP_RES_CALICO_GNP,
-		[NP_XP_ANP] = NP_RES_ANP, [NP_XP_BANP] = NP_RES_BANP, [NP_XP_CNP] = NP_RES_CNP,
-	};
-
-	if ((unsigned)k >= sizeof(map) / sizeof(map[0]))
-		return false;
-	*out = map[k];
-	return true;
-}
-
 /* A policy CRD kind is needed only where it exists: its CRD or objects were
  * seen. Unreadable always counts (an errors file or a 403 names it). */
 static bool crd_exists(const struct np_model *m, enum np_resource r)
@@ -789,7 +775,7 @@ static bool crd_exists(const struct np_model *m, enum np_resource r)
 		}
 	}
 	for (i = 0; i < m->xpolicies.n; i++)
-		if (xkind_res(m->xpolicies.v[i].xkind, &xr) && xr == r)
+		if (np_xpolicy_resource(m->xpolicies.v[i].xkind, &xr) && xr == r)
 			return true;
 	return false;
 }

@@ -936,23 +936,10 @@ static int workload_res(enum np_workload_kind k)
 	}
 }
 
-static int xpolicy_res(enum np_xpolicy_kind k)
-{
-	switch (k) {
-	case NP_XP_CILIUM_NP: return NP_RES_CILIUM_NP;
-	case NP_XP_CILIUM_CCNP: return NP_RES_CILIUM_CCNP;
-	case NP_XP_CALICO_NP: return NP_RES_CALICO_NP;
-	case NP_XP_CALICO_GNP: return NP_RES_CALICO_GNP;
-	case NP_XP_ANP: return NP_RES_ANP;
-	case NP_XP_BANP: return NP_RES_BANP;
-	case NP_XP_CNP: return NP_RES_CNP;
-	}
-	return -1;
-}
-
 void lay_note_objects(struct lay *l, const struct np_model *m, const struct lay_mark *mk)
 {
 	size_t i;
+	enum np_resource xr;
 	int r;
 
 	if (!l)
@@ -971,8 +958,8 @@ void lay_note_objects(struct lay *l, const struct np_model *m, const struct lay_
 		if ((r = workload_res(m->workloads.v[i].wkind)) >= 0)
 			l->supplied[r] = true;
 	for (i = mk->xpolicies; i < m->xpolicies.n; i++)
-		if ((r = xpolicy_res(m->xpolicies.v[i].xkind)) >= 0)
-			l->supplied[r] = true;
+		if (np_xpolicy_resource(m->xpolicies.v[i].xkind, &xr))
+			l->supplied[xr] = true;
 	l->generic_objects = true;
 }
 

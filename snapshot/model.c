@@ -264,6 +264,20 @@ const char *np_resource_group(enum np_resource r)
 	return resources[r].group;
 }
 
+bool np_xpolicy_resource(enum np_xpolicy_kind k, enum np_resource *out)
+{
+	static const enum np_resource map[] = {
+		[NP_XP_CILIUM_NP] = NP_RES_CILIUM_NP, [NP_XP_CILIUM_CCNP] = NP_RES_CILIUM_CCNP,
+		[NP_XP_CALICO_NP] = NP_RES_CALICO_NP, [NP_XP_CALICO_GNP] = NP_RES_CALICO_GNP,
+		[NP_XP_ANP] = NP_RES_ANP, [NP_XP_BANP] = NP_RES_BANP, [NP_XP_CNP] = NP_RES_CNP,
+	};
+
+	if ((unsigned)k >= sizeof(map) / sizeof(map[0]))
+		return false;
+	*out = map[k];
+	return true;
+}
+
 /* ---- availability ---- */
 
 /* Rank used when two inputs disagree and neither read the resource: the more

@@ -357,6 +357,8 @@ const char *np_resource_group(enum np_resource r);
  * ConfigMaps, Services, Ingresses, webhooks, ...) only refine results:
  * missing, they are listed in warnings[]. */
 bool np_resource_is_essential(enum np_resource r);
+/* The resource a policy kind is listed as; false for an unknown kind. */
+bool np_xpolicy_resource(enum np_xpolicy_kind k, enum np_resource *out);
 
 enum np_avail_state { NP_AVAIL_READ, NP_AVAIL_NOT_COLLECTED, NP_AVAIL_UNREADABLE };
 
