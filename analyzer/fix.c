@@ -383,26 +383,58 @@ static int find_controllers(struct fixb *b)
 	return 0;
 }
 
+/* A short list for a comment: "a, b, c, ..." with the first max distinct
+ * items (compared whole, not as substrings), then "..." once. */
+struct shortlist {
+	char buf[512];
+	size_t len, n, max;
+};
+
+static bool shortlist_has(const struct shortlist *l, const char *item)
+{
+	const char *p = l->buf;
+	size_t n = strlen(item);
+
+	for (; *p; p += 2) {
+		const char *e = strstr(p, ", ");
+		size_t k = e ? (size_t)(e - p) : strlen(p);
+
+		if (k == n && memcmp(p, item, n) == 0)
+			return true;
+		if (!e)
+			break;
+		p = e;
+	}
+	return false;
+}
+
+static void shortlist_add(struct shortlist *l, const char *item)
+{
+	const char *text = item;
+	int w;
+
+	if (shortlist_has(l, item) || l->n > l->max)
+		return;
+	if (l->n == l->max)
+		text = "...";
+	if (l->len + 1 < sizeof(l->buf)) {
+		w = snprintf(l->buf + l->len, sizeof(l->buf) - l->len, "%s%s", l->n ? ", " : "", text);
+		if (w > 0)
+			l->len += (size_t)w < sizeof(l->buf) - l->len ? (size_t)w
+								   : sizeof(l->buf) - l->len - 1;
+	}
+	l->n++;
+}
+
 /* Non-system hostNetwork pods other than ingress controllers and
  * node-local-dns: they may call pods, but from their nodes' addresses,
  * which the kept allows (selectors) never match. Listed, not allowed: that
  * every node may connect is not implied by anything in the input. */
-static void cat_clamped(char *buf, size_t size, size_t *len, const char *a, const char *x)
-{
-	int w;
-
-	if (*len + 1 >= size)
-		return;
-	w = snprintf(buf + *len, size - *len, "%s%s", a, x);
-	if (w > 0)
-		*len += (size_t)w < size - *len ? (size_t)w : size - *len - 1;
-}
-
 static int find_hostnet_clients(struct fixb *b)
 {
 	const struct np_model *m = b->m;
-	char who[512] = "", cidrs[512] = "";
-	size_t i, n_who = 0, n_cidrs = 0, wl = 0, cl = 0;
+	struct shortlist who = { .max = 3 }, cidrs = { .max = 8 };
+	size_t i;
 
 	for (i = 0; i < m->pods.n; i++) {
 		const struct np_pod *p = &m->pods.v[i];
@@ -418,29 +450,18 @@ static int find_hostnet_clients(struct fixb *b)
 		item = np_remediate_strf(b->rem, "%s %s/%s", kind, p->namespace, name);
 		if (!item)
 			return NP_ENOMEM;
-		if (!strstr(who, item)) {
-			if (n_who < 3)
-				cat_clamped(who, sizeof(who), &wl, n_who ? ", " : "", item);
-			else if (n_who == 3)
-				cat_clamped(who, sizeof(who), &wl, ", ...", "");
-			n_who++;
-		}
+		shortlist_add(&who, item);
 		for (j = 0; j < p->n_ips; j++) {
 			const char *c = host_cidr(b, p->ips[j]);
 
-			if (!c || strstr(cidrs, c))
-				continue;
-			if (n_cidrs < 8)
-				cat_clamped(cidrs, sizeof(cidrs), &cl, n_cidrs ? ", " : "", c);
-			else if (n_cidrs == 8)
-				cat_clamped(cidrs, sizeof(cidrs), &cl, ", ...", "");
-			n_cidrs++;
+			if (c)
+				shortlist_add(&cidrs, c);
 		}
 	}
-	if (!n_who)
+	if (!who.n)
 		return 0;
-	b->hostnet_who = np_remediate_strf(b->rem, "%s", who);
-	b->hostnet_cidrs = n_cidrs ? np_remediate_strf(b->rem, "%s", cidrs) : NULL;
+	b->hostnet_who = np_remediate_strf(b->rem, "%s", who.buf);
+	b->hostnet_cidrs = cidrs.n ? np_remediate_strf(b->rem, "%s", cidrs.buf) : NULL;
 	return b->hostnet_who ? 0 : NP_ENOMEM;
 }
 
@@ -449,8 +470,8 @@ static int find_hostnet_clients(struct fixb *b)
 static int find_outside_services(struct fixb *b)
 {
 	const struct np_model *m = b->m;
-	char buf[512] = "";
-	size_t i, n = 0, len = 0;
+	struct shortlist svcs = { .max = 3 };
+	size_t i;
 
 	for (i = 0; i < m->services.n; i++) {
 		const struct np_service *s = &m->services.v[i];
@@ -464,15 +485,11 @@ static int find_outside_services(struct fixb *b)
 		    (strcmp0(s->namespace, "default") == 0 && strcmp0(s->name, "kubernetes") == 0))
 			continue;
 		snprintf(item, sizeof(item), "%s/%s", s->namespace ? s->namespace : "", s->name ? s->name : "");
-		if (n < 3)
-			cat_clamped(buf, sizeof(buf), &len, n ? ", " : "", item);
-		else if (n == 3)
-			cat_clamped(buf, sizeof(buf), &len, ", ...", "");
-		n++;
+		shortlist_add(&svcs, item);
 	}
-	if (!n)
+	if (!svcs.n)
 		return 0;
-	b->outside_svcs = np_remediate_strf(b->rem, "%s", buf);
+	b->outside_svcs = np_remediate_strf(b->rem, "%s", svcs.buf);
 	return b->outside_svcs ? 0 : NP_ENOMEM;
 }
 

@@ -602,6 +602,26 @@ static void test_hostnetwork_clients_are_listed_without_preserve(void **state)
 	assert_non_null(strstr(p->footer, "Pod monitoring/agent-x1"));
 }
 
+/* Addresses are told apart whole: 1.2.3.4/32 is not "already listed"
+ * because 11.2.3.4/32 contains it as text. */
+static void test_hostnetwork_addresses_compared_whole(void **state)
+{
+	struct t *t = *state;
+	const struct np_fix_policy *p;
+
+	load_and_fix(t, NS("monitoring") NS("shop")
+		     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent-a\n  namespace: monitoring\n"
+		     "spec:\n  hostNetwork: true\n  containers: [{name: c}]\n"
+		     "status: {phase: Running, podIP: 11.2.3.4}\n---\n"
+		     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent-b\n  namespace: monitoring\n"
+		     "spec:\n  hostNetwork: true\n  containers: [{name: c}]\n"
+		     "status: {phase: Running, podIP: 1.2.3.4}\n---\n"
+		     POD("shop", "web-1", "{app: web}", "[{name: http, containerPort: 8080}]"));
+	p = get(t, "shop", "default-deny");
+	assert_non_null(p->footer);
+	assert_non_null(strstr(p->footer, "11.2.3.4/32, 1.2.3.4/32"));
+}
+
 static void test_no_hostnetwork_pods_nothing_listed(void **state)
 {
 	struct t *t = *state;
@@ -773,6 +793,7 @@ int main(void)
 		T(test_hostnetwork_service_backends_kept_by_address),
 		T(test_hostnetwork_clients_are_listed_with_their_addresses),
 		T(test_hostnetwork_clients_are_listed_without_preserve),
+		T(test_hostnetwork_addresses_compared_whole),
 		T(test_no_hostnetwork_pods_nothing_listed),
 		T(test_default_backend_only_ingress_is_named),
 		T(test_selectorless_and_external_name_services_are_listed),
